@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# wp build entry point.
+#   ./build.sh          restore, build and publish the four tools into dist/bin/
+#   ./build.sh test     publish, then run every test (unit + end-to-end); prints "tests: N passed, N failed"
+#   ./build.sh demo     publish, then run the sink_recovery usecase end to end
+#   ./build.sh bench    publish, then run the benchmark harness (bench/run.sh)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+DIST="$ROOT/dist/bin"
+CONFIG="${CONFIG:-Release}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+publish() {
+  local p
+  for p in Wparse Wprescue Wproj Wpgen; do
+    dotnet publish "$ROOT/src/Wp.Cli.$p/Wp.Cli.$p.csproj" -c "$CONFIG" -o "$DIST" --nologo -v quiet
+  done
+}
+
+run_tests() {
+  local results="$ROOT/artifacts/test-results"
+  rm -rf "$results"
+  mkdir -p "$results"
+  local rc=0
+  WP_BIN="$DIST" dotnet test "$ROOT/Wp.sln" -c "$CONFIG" --nologo \
+    --logger "trx" --results-directory "$results" "$@" || rc=$?
+  # Sum the counters of every test project's TRX report into the one closing line CI reads.
+  local passed=0 failed=0 skipped=0 f
+  for f in "$results"/*.trx; do
+    [ -f "$f" ] || continue
+    local counters
+    counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+    passed=$((passed + $(printf '%s' "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')))
+    failed=$((failed + $(printf '%s' "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')))
+    skipped=$((skipped + $(printf '%s' "$counters" | sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p')))
+  done
+  if [ "$skipped" -gt 0 ]; then
+    echo "tests: $passed passed, $failed failed, $skipped skipped"
+  else
+    echo "tests: $passed passed, $failed failed"
+  fi
+  return "$rc"
+}
+
+cmd="${1:-build}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  build) publish; echo "tools published to $DIST" ;;
+  test) publish; run_tests "$@" ;;
+  demo) publish; PATH="$DIST:$PATH" "$ROOT/usecase/core/sink_recovery/run.sh" ;;
+  bench) publish; PATH="$DIST:$PATH" "$ROOT/bench/run.sh" "$@" ;;
+  *) echo "usage: ./build.sh [build|test|demo|bench]" >&2; exit 2 ;;
+esac

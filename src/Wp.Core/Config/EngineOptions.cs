@@ -1,0 +1,77 @@
+namespace Wp.Core.Config;
+
+/// <summary>conf/wparse.toml (SPEC §3). Paths are already resolved against the work root.</summary>
+public sealed class EngineOptions
+{
+    public string Version { get; init; } = "1.0";
+
+    /// <summary>Rescue files and recover.lock live here. Default <c>./data/rescue</c>.</summary>
+    public required string RescueRoot { get; init; }
+
+    /// <summary>Holds defaults.toml, infra.d/, business.d/. Default <c>./sink</c>.</summary>
+    public required string SinkRoot { get; init; }
+
+    /// <summary>The sources file. Default <c>./conf/wpsrc.toml</c>.</summary>
+    public required string SrcConf { get; init; }
+
+    /// <summary>Read rate cap in lines/s for wparse sources and wprescue replay; 0 = unlimited.</summary>
+    public long SpeedLimit { get; init; }
+
+    /// <summary>Parallel parse workers. Default 2.</summary>
+    public int ParseWorkers { get; init; } = 2;
+
+    /// <summary>Folder of WPL rules. Default <c>./models/wpl</c>.</summary>
+    public required string WplRoot { get; init; }
+
+    /// <summary>Folder of OML models. Default <c>./models/oml</c>.</summary>
+    public required string OmlRoot { get; init; }
+
+    public RescueOptions Rescue { get; init; } = new();
+
+    public LogOptions Log { get; init; } = new();
+
+    /// <summary>Stat window in seconds. Default 60; <c>--stat N</c> overrides.</summary>
+    public int StatWindowSec { get; init; } = 60;
+}
+
+/// <summary><c>[rescue]</c> tuning (SPEC §3).</summary>
+public sealed class RescueOptions
+{
+    /// <summary>Which rescue file wprescue takes first. Default newest.</summary>
+    public RescueOrder Order { get; init; } = RescueOrder.Newest;
+
+    /// <summary>Seal and start a new rescue file past this size. Default 64 MiB.</summary>
+    public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>wprescue checkpoint cadence in lines (also at least every 200 ms). Default 1000.</summary>
+    public int CheckpointEveryLines { get; init; } = 1000;
+
+    /// <summary>wprescue batch exits after this many seconds with nothing to do. Default 3.</summary>
+    public double IdleExitSec { get; init; } = 3;
+}
+
+public enum RescueOrder
+{
+    Newest,
+    Oldest,
+}
+
+/// <summary><c>[log_conf]</c> (SPEC §3).</summary>
+public sealed class LogOptions
+{
+    /// <summary>Root level, then target=level pairs. Default <c>warn,ctrl=info,launch=info,recover=info</c>.</summary>
+    public string Level { get; init; } = "warn,ctrl=info,launch=info,recover=info";
+
+    public LogOutput Output { get; init; } = LogOutput.File;
+
+    /// <summary>Folder of the log files, resolved. Default <c>./logs</c>.</summary>
+    public string? Path { get; init; }
+}
+
+[Flags]
+public enum LogOutput
+{
+    File = 1,
+    Console = 2,
+    Both = File | Console,
+}

@@ -1,0 +1,26 @@
+namespace Wp.Core.Config;
+
+/// <summary>Everything a work root configures, loaded and validated once.</summary>
+public sealed class ProjectConfig
+{
+    public required WorkRoot WorkRoot { get; init; }
+
+    public required EngineOptions Engine { get; init; }
+
+    public required IReadOnlyList<SourceOptions> Sources { get; init; }
+
+    /// <summary>Business groups in load order (ordinal path order of business.d).</summary>
+    public required IReadOnlyList<SinkGroupOptions> BusinessGroups { get; init; }
+
+    /// <summary>Infra groups present in infra.d, by name (default, miss, residue, intercept, error, monitor).</summary>
+    public required IReadOnlyDictionary<string, SinkGroupOptions> InfraGroups { get; init; }
+
+    public required IReadOnlyDictionary<string, ConnectorDefinition> Connectors { get; init; }
+
+    /// <summary><c>[defaults.expect]</c> of sink/defaults.toml.</summary>
+    public required ExpectOptions ExpectDefaults { get; init; }
+
+    public IEnumerable<SinkGroupOptions> AllGroups => BusinessGroups.Concat(InfraGroups.Values);
+
+    public IEnumerable<SinkOptions> AllSinks => AllGroups.SelectMany(g => g.Sinks);
+}

@@ -1,0 +1,103 @@
+namespace Wp.Core.Config;
+
+/// <summary>A sink group file (SPEC §6.1), business or infra, fully resolved.</summary>
+public sealed class SinkGroupOptions
+{
+    public required string Name { get; init; }
+
+    public required bool IsInfra { get; init; }
+
+    /// <summary>Rule path patterns claimed directly (<c>*</c> matches anything, including <c>/</c>).</summary>
+    public IReadOnlyList<string> Rule { get; init; } = [];
+
+    /// <summary>OML model names; the group claims what those models' rule patterns match.</summary>
+    public IReadOnlyList<string> Oml { get; init; } = [];
+
+    public OnError OnError { get; init; } = OnError.FixRetry;
+
+    /// <summary>Records per batch (SPEC §6.3). Default 1024.</summary>
+    public int BatchSize { get; init; } = 1024;
+
+    /// <summary>Longest a partial batch waits before it is written (SPEC §6.3). Default 300 ms.</summary>
+    public int BatchTimeoutMs { get; init; } = 300;
+
+    /// <summary>Group-level expectation settings that override sink/defaults.toml, if any.</summary>
+    public ExpectOptions? Expect { get; init; }
+
+    public required IReadOnlyList<SinkOptions> Sinks { get; init; }
+
+    /// <summary>The file this group came from, for error messages.</summary>
+    public required string SourceFile { get; init; }
+}
+
+/// <summary>The failure strategy of a group (SPEC §8.4).</summary>
+public enum OnError
+{
+    FixRetry,
+    Tolerant,
+    Throw,
+}
+
+/// <summary>One <c>[[sink_group.sinks]]</c> entry, with its connector resolved and params merged.</summary>
+public sealed class SinkOptions
+{
+    /// <summary>Unique across all groups; explicit or <c>&lt;group&gt;_&lt;index&gt;</c> (SPEC §6.2).</summary>
+    public required string Name { get; init; }
+
+    public required string Group { get; init; }
+
+    /// <summary>Connector id as written.</summary>
+    public required string Connect { get; init; }
+
+    /// <summary>Backend type of the connector: file, test_rescue, blackhole.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Connector defaults overridden by the sink's allowed params.</summary>
+    public required IReadOnlyDictionary<string, object> Params { get; init; }
+
+    public ExpectOptions? Expect { get; init; }
+
+    /// <summary>For file-like sinks: the absolute output path (base + file); otherwise null.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Output format for file-like sinks: kv, json, raw, proto-text.</summary>
+    public string Format { get; init; } = "kv";
+
+    public required string SourceFile { get; init; }
+
+    public int? SourceLine { get; init; }
+}
+
+/// <summary>Connector definition (SPEC §7.1), built-in or from connectors/sink.d.</summary>
+public sealed class ConnectorDefinition
+{
+    public required string Id { get; init; }
+
+    public required string Type { get; init; }
+
+    public IReadOnlyList<string> AllowOverride { get; init; } = [];
+
+    public IReadOnlyDictionary<string, object> Params { get; init; } = new Dictionary<string, object>();
+}
+
+/// <summary>Expectation settings (SPEC §11). Null members are not set at that level.</summary>
+public sealed class ExpectOptions
+{
+    public string? Basis { get; init; }
+
+    public long? MinSamples { get; init; }
+
+    public string? Mode { get; init; }
+
+    public double? SumTol { get; init; }
+
+    public double? OthersMax { get; init; }
+
+    public double? Ratio { get; init; }
+
+    public double? Tol { get; init; }
+
+    public double? Min { get; init; }
+
+    public double? Max { get; init; }
+}

@@ -1,0 +1,52 @@
+namespace Wp.Core.Records;
+
+/// <summary>
+/// A parsed log line: an ordered list of fields, or raw text for records that were not parsed
+/// (miss and residue). Field order is kept by every output format.
+/// </summary>
+public sealed class Record
+{
+    private readonly List<Field> _fields;
+
+    public Record(int capacity = 16) => _fields = new List<Field>(capacity);
+
+    private Record(string raw)
+    {
+        _fields = [];
+        Raw = raw;
+    }
+
+    /// <summary>A record that carries text as-is (miss, residue); formatters write it unchanged.</summary>
+    public static Record FromRaw(string raw) => new(raw);
+
+    /// <summary>The raw text when this is a raw record; otherwise null.</summary>
+    public string? Raw { get; }
+
+    public bool IsRaw => Raw is not null;
+
+    public IReadOnlyList<Field> Fields => _fields;
+
+    public int Count => _fields.Count;
+
+    public Field this[int index] => _fields[index];
+
+    public void Add(string name, Value value) => _fields.Add(new Field(name, value));
+
+    public void Add(Field field) => _fields.Add(field);
+
+    /// <summary>The first field with this name, or null.</summary>
+    public Field? Find(string name)
+    {
+        foreach (var field in _fields)
+        {
+            if (field.Name == name)
+            {
+                return field;
+            }
+        }
+
+        return null;
+    }
+
+    public override string ToString() => Raw ?? string.Join(", ", _fields.Select(f => $"{f.Name}: {f.Value}"));
+}

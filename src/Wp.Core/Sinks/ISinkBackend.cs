@@ -1,0 +1,20 @@
+using Wp.Core.Records;
+
+namespace Wp.Core.Sinks;
+
+/// <summary>
+/// The whole contract of a sink backend: write a batch, flush, answer a health probe. Backends
+/// throw on failure and never retry or divert — the sink runtime owns failure handling
+/// (ARCHITECTURE practice 1).
+/// </summary>
+public interface ISinkBackend : IAsyncDisposable
+{
+    /// <summary>Writes every record of the batch, in order. Throws when the write fails.</summary>
+    ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken);
+
+    /// <summary>Pushes buffered output to its destination. Throws when that fails.</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>Completes when the backend could accept a write now; throws when it could not.</summary>
+    ValueTask ProbeAsync(CancellationToken cancellationToken);
+}
