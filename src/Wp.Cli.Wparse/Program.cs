@@ -1,1 +1,4 @@
-return 0;
+using Wp.Cli.Wparse;
+using Wp.Core.Hosting.Cli;
+
+return await CliHost.InvokeAsync(WparseCommands.Root(), args);

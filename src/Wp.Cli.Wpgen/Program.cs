@@ -1,1 +1,4 @@
-return 0;
+using Wp.Cli.Wpgen;
+using Wp.Core.Hosting.Cli;
+
+return await CliHost.InvokeAsync(WpgenCommands.Root(), args);

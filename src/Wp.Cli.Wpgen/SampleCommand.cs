@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Wp.Core.Config;
+using Wp.Core.Generation;
+using Wp.Core.Hosting;
+using Wp.Core.Hosting.Cli;
+using Wp.Core.Pipeline;
+using Wp.Core.Stats;
+
+namespace Wp.Cli.Wpgen;
+
+/// <summary><c>wpgen sample</c>: replay sample.dat lines into the generator output.</summary>
+internal static class SampleCommand
+{
+    public static Command Create()
+    {
+        var workRoot = CommonOptions.WorkRoot();
+        var count = new Option<long?>("--count", "-n") { Description = "Lines to write (default: [generator] count)" };
+        var speed = new Option<long?>("--speed", "-s") { Description = "Lines per second, 0 = unlimited (default: [generator] speed)" };
+        var stat = CommonOptions.Stat();
+        var printStat = CommonOptions.PrintStat();
+        var command = new Command("sample", "Cycle through every models/wpl/**/sample.dat line until N lines are written")
+        {
+            workRoot, count, speed, stat, printStat,
+        };
+        command.SetAction((result, _) => CliHost.RunAsync("wpgen", async () =>
+        {
+            var root = new WorkRoot(result.GetValue(workRoot)!);
+            var engine = ProjectLoader.LoadEngine(root);
+            var options = GeneratorConfigLoader.Load(root);
+            var generator = new SampleGenerator(SampleGenerator.LoadSamples(engine.WplRoot), options.OutputPath);
+            var total = result.GetValue(count) ?? options.Count;
+            var limiter = new SpeedLimiter(result.GetValue(speed) ?? options.Speed, TimeProvider.System);
+
+            using var signals = new ShutdownSignals();
+            using var statStop = new CancellationTokenSource();
+            var reporter = new StatReporter([generator], TimeProvider.System);
+            var window = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(stat) ?? engine.StatWindowSec));
+            var statTask = reporter.RunAsync(window, result.GetValue(printStat) ? Console.Out : null, null, statStop.Token);
+            await generator.RunAsync(total, limiter, signals.Token);
+            await statStop.CancelAsync();
+            await statTask;
+            Console.Out.Write(StatTable.Render("-- wpgen total --", reporter.FinalTable()));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

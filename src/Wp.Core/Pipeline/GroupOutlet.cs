@@ -1,0 +1,39 @@
+using Wp.Core.Records;
+
+namespace Wp.Core.Pipeline;
+
+/// <summary>
+/// Where records for one group go: every sink of the group receives each chunk (SPEC §5.5). A group
+/// without sinks — or an infra group with no file — counts what it receives and drops it (SPEC §6.4).
+/// </summary>
+public sealed class GroupOutlet
+{
+    private long _dropped;
+
+    public GroupOutlet(string name, IReadOnlyList<SinkWorker> sinks)
+    {
+        Name = name;
+        Sinks = sinks;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<SinkWorker> Sinks { get; }
+
+    /// <summary>Records that reached a group with no sinks.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, CancellationToken cancellationToken)
+    {
+        if (Sinks.Count == 0)
+        {
+            Interlocked.Add(ref _dropped, chunk.Count);
+            return;
+        }
+
+        foreach (var sink in Sinks)
+        {
+            await sink.PostAsync(chunk, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+using Wp.Core.Oml;
+using Wp.Core.Records;
+using Wp.Core.Sources;
+using Wp.Core.Wpl;
+
+namespace Wp.Core.Pipeline;
+
+/// <summary>
+/// One parse worker: takes line batches, matches each line against the WPL rules, applies the rule
+/// path's OML model, and posts per-group chunks to the outlets (SPEC §5.3–§5.6). Several workers
+/// run at once; everything they share is read-only or counted with Interlocked.
+/// </summary>
+public sealed class ParseWorker
+{
+    private const string SourceKeyField = "wp_src_key";
+    private const string ErrorField = "wp_error";
+
+    private readonly WplRuleSet _rules;
+    private readonly RoutePlan _plan;
+    private readonly ParseCounters _counters;
+
+    public ParseWorker(WplRuleSet rules, RoutePlan plan, ParseCounters counters)
+    {
+        _rules = rules;
+        _plan = plan;
+        _counters = counters;
+    }
+
+    public async Task RunAsync(ChannelReader<LineBatch> input)
+    {
+        await foreach (var batch in input.ReadAllAsync())
+        {
+            var chunks = new List<Record>?[_plan.OutletCount];
+            var tally = Parse(batch, chunks);
+            _counters.Add(tally);
+            for (var i = 0; i < chunks.Length; i++)
+            {
+                if (chunks[i] is { } chunk)
+                {
+                    await _plan.Outlet(i).PostAsync(chunk, CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    private ParseTally Parse(LineBatch batch, List<Record>?[] chunks)
+    {
+        var tally = new ParseTally(_plan.RuleCount) { Lines = batch.Count };
+        var sourceKey = Value.String(batch.SourceKey);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var line = batch.Lines[i];
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                tally.Blank++;
+                continue;
+            }
+
+            var match = _rules.Match(line);
+            if (match.Rule is not { } rule || match.Record is not { } record)
+            {
+                tally.Miss++;
+                Add(chunks, _plan.Miss, Record.FromRaw(line));
+                continue;
+            }
+
+            var route = _plan.For(rule);
+            tally.PerRule[route.RuleIndex]++;
+            if (match.Residue is { Length: > 0 } residue)
+            {
+                tally.Residue++;
+                Add(chunks, _plan.Residue, Record.FromRaw($"wpl:{rule.Path},residue:{residue}"));
+            }
+
+            var output = route.Model is { } model ? model.Apply(record) : record;
+            if (output.Count == 0)
+            {
+                tally.TransformErrors++;
+                record.Add(ErrorField, Value.String($"oml {route.Model!.Name}: empty output for {rule.Path}"));
+                record.Add(SourceKeyField, sourceKey);
+                Add(chunks, _plan.Error, record);
+                continue;
+            }
+
+            output.Add(SourceKeyField, sourceKey);
+            Add(chunks, route.Outlet, output);
+        }
+
+        return tally;
+    }
+
+    private static void Add(List<Record>?[] chunks, int outlet, Record record) =>
+        (chunks[outlet] ??= new List<Record>(64)).Add(record);
+}

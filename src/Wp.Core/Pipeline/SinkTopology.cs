@@ -1,0 +1,118 @@
+using Serilog;
+using Wp.Core.Config;
+using Wp.Core.Records;
+using Wp.Core.Sinks;
+using Wp.Core.Sinks.Runtime;
+
+namespace Wp.Core.Pipeline;
+
+/// <summary>
+/// Every configured sink, built once: a backend wrapped in a <see cref="SinkRuntime"/> driven by a
+/// <see cref="SinkWorker"/>, grouped into outlets. Infra groups are built first so that business
+/// groups with <c>on_error = "tolerant"</c> can forward failed batches to <c>error</c>.
+/// </summary>
+public sealed class SinkTopology
+{
+    private SinkTopology(IReadOnlyList<GroupOutlet> business, IReadOnlyDictionary<string, GroupOutlet> infra, IReadOnlyList<SinkWorker> workers, Action<SinkWorker> onFatal)
+    {
+        Business = business;
+        Infra = infra;
+        Workers = workers;
+        OnFatal = onFatal;
+    }
+
+    public IReadOnlyList<GroupOutlet> Business { get; }
+
+    public IReadOnlyDictionary<string, GroupOutlet> Infra { get; }
+
+    public IReadOnlyList<SinkWorker> Workers { get; }
+
+    /// <summary>Called by a worker whose sink failed fatally (strategy <c>throw</c>, or rescue impossible).</summary>
+    public Action<SinkWorker> OnFatal { get; }
+
+    public static SinkTopology Build(ProjectConfig config, TimeProvider time, ILogger logger, Action<SinkWorker> onFatal)
+    {
+        var workers = new List<SinkWorker>();
+        var sinkLog = logger.ForContext("SourceContext", "sink");
+        var infra = new Dictionary<string, GroupOutlet>(StringComparer.Ordinal);
+        foreach (var group in config.InfraGroups.Values)
+        {
+            infra[group.Name] = BuildGroup(group, forwarder: null);
+        }
+
+        var errorForwarder = new ErrorGroupForwarder(infra.GetValueOrDefault(InfraGroups.Error) ?? new GroupOutlet(InfraGroups.Error, []));
+        var business = config.BusinessGroups.Select(g => BuildGroup(g, errorForwarder)).ToList();
+        return new SinkTopology(business, infra, workers, onFatal);
+
+        GroupOutlet BuildGroup(SinkGroupOptions group, IErrorGroupForwarder? forwarder)
+        {
+            var sinks = group.Sinks.Select(sink =>
+            {
+                var runtime = new SinkRuntime(
+                    new SinkRuntimeOptions
+                    {
+                        SinkName = sink.Name,
+                        OnError = group.OnError,
+                        RescueRoot = config.Engine.RescueRoot,
+                        MaxFileBytes = config.Engine.Rescue.MaxFileBytes,
+                    },
+                    SinkBackendFactory.Create(sink, time),
+                    time,
+                    sinkLog,
+                    forwarder);
+                var worker = new SinkWorker(sink, group, runtime, time, sinkLog);
+                workers.Add(worker);
+                return worker;
+            }).ToList();
+            return new GroupOutlet(group.Name, sinks);
+        }
+    }
+
+    /// <summary>Disposes every runtime (flush primaries, seal rescue files); returns how many failed, each logged.</summary>
+    public async Task<int> DisposeAsync(ILogger log)
+    {
+        var failures = 0;
+        foreach (var worker in Workers)
+        {
+            try
+            {
+                await worker.Runtime.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                log.Error(ex, "sink {Sink}: closing failed", worker.Sink.Name);
+                failures++;
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>Sends batches a tolerant group could not write to <c>error</c>, each record tagged with the reason.</summary>
+    private sealed class ErrorGroupForwarder(GroupOutlet error) : IErrorGroupForwarder
+    {
+        public async ValueTask ForwardAsync(IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken)
+        {
+            // Records are shared with sibling sinks, so the tagged copies are new records.
+            var tagged = batch.Select(record => Tag(record, reason)).ToList();
+            await error.PostAsync(tagged, cancellationToken);
+        }
+
+        private static Record Tag(Record record, string reason)
+        {
+            if (record.IsRaw)
+            {
+                return Record.FromRaw(record.Raw + " wp_error: " + reason);
+            }
+
+            var copy = new Record(record.Count + 1);
+            foreach (var field in record.Fields)
+            {
+                copy.Add(field);
+            }
+
+            copy.Add("wp_error", Value.String(reason));
+            return copy;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using Serilog;
+using Wp.Core.Config;
+using Wp.Core.Hosting;
+using Wp.Core.Oml;
+using Wp.Core.Sinks;
+using Wp.Core.Sinks.Runtime;
+using Wp.Core.Sources;
+using Wp.Core.Stats;
+using Wp.Core.Wpl;
+
+namespace Wp.Core.Pipeline;
+
+/// <summary>
+/// Runs wparse: sources → line channel → parse workers → per-sink channels → sink workers
+/// (SPEC §4–§8). Shutdown drains in flow order — sources stop, parse workers finish, business
+/// sinks drain, then infra sinks (which tolerant sinks and the stat reporter feed) — and finally
+/// every sink runtime is disposed, which flushes primaries and seals rescue files.
+/// </summary>
+public sealed class WparseEngine
+{
+    private readonly WparseOptions _options;
+    private readonly TimeProvider _time;
+
+    public WparseEngine(WparseOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Returns the exit code; throws <see cref="ConfigException"/> before reading anything when the configuration is bad.</summary>
+    public async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        var root = _options.Root;
+        var config = ProjectLoader.Load(root);
+        var engine = config.Engine;
+        var rules = WplRuleSet.LoadDirectory(engine.WplRoot);
+        var models = Directory.Exists(engine.OmlRoot) ? OmlLoader.LoadDirectory(engine.OmlRoot) : [];
+        using var logger = LogSetup.Create("wparse", engine.Log, root, root.Conf("wparse.toml"));
+        var log = logger.ForContext("SourceContext", "ctrl");
+        log.Information("wparse {Mode} start: work root {Root}, {Rules} rules, {Models} oml models",
+            _options.Follow ? "daemon" : "batch", root, rules.Rules.Count, models.Count);
+
+        using var readStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var topology = SinkTopology.Build(config, _time, logger, onFatal: _ => readStop.Cancel());
+        foreach (var missing in InfraGroups.All.Where(name => !config.InfraGroups.ContainsKey(name)))
+        {
+            log.Warning("infra group {Group} has no file in {Folder}: its records are counted and dropped", missing, Path.Combine(engine.SinkRoot, "infra.d"));
+        }
+
+        var plan = new RoutePlan(rules, models, topology.Business, config.BusinessGroups, topology.Infra);
+        var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
+        var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
+        var budget = new LineBudget(_options.MaxLines);
+        var sources = config.Sources.Where(s => s.Enable)
+            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
+            .ToList();
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers], _time);
+
+        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 4)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
+        var parseTasks = Enumerable.Range(0, Math.Max(1, engine.ParseWorkers))
+            .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
+            .ToList();
+        using var statStop = new CancellationTokenSource();
+        var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));
+        var monitor = topology.Infra.GetValueOrDefault(InfraGroups.Monitor);
+        var statTask = reporter.RunAsync(
+            window,
+            _options.PrintStat ? stdout : null,
+            monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
+            statStop.Token);
+
+        var failures = await ReadAllAsync(sources, lines.Writer, readStop.Token, log);
+        await Task.WhenAll(parseTasks);
+        await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
+        await statStop.CancelAsync();
+        await statTask;
+        await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
+        failures += await topology.DisposeAsync(log);
+
+        stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
+        log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
+            parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
+
+        foreach (var fatal in topology.Workers.Where(w => w.Fatal is not null))
+        {
+            stderr.WriteLine($"wparse: sink {fatal.Sink.Name} ({fatal.Sink.SourceFile}): {fatal.Fatal!.Message}; {fatal.Abandoned} records not stored");
+            failures++;
+        }
+
+        return failures == 0 ? ExitCodes.Success : ExitCodes.RuntimeFailure;
+    }
+
+    /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>
+    private async Task<int> ReadAllAsync(IReadOnlyList<FileSource> sources, ChannelWriter<LineBatch> lines, CancellationToken stop, ILogger log)
+    {
+        var failures = 0;
+        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, _options.Follow, stop))).ToList();
+        foreach (var (task, source) in tasks.Zip(sources))
+        {
+            try
+            {
+                await task;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                log.Error("source {Key}: {Error}", source.Counters.Key, ex.Message);
+                failures++;
+            }
+        }
+
+        lines.Complete();
+        return failures;
+    }
+
+    private static async Task DrainAsync(IEnumerable<SinkWorker> workers, IReadOnlyDictionary<SinkWorker, Task> tasks)
+    {
+        var draining = workers.ToList();
+        foreach (var worker in draining)
+        {
+            worker.Complete();
+        }
+
+        await Task.WhenAll(draining.Select(w => tasks[w]));
+    }
+}

@@ -1,0 +1,43 @@
+namespace Wp.Core.Routing;
+
+/// <summary>Rule-path patterns of SPEC §5.5: <c>*</c> matches any characters, including <c>/</c>.</summary>
+public static class GlobPattern
+{
+    /// <summary>True when <paramref name="path"/> matches <paramref name="pattern"/> as a whole (ordinal).</summary>
+    public static bool IsMatch(string pattern, string path) => IsMatch(pattern.AsSpan(), path.AsSpan());
+
+    private static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> path)
+    {
+        // Classic greedy wildcard match with one backtrack point: linear for patterns of this kind.
+        int p = 0, s = 0, star = -1, mark = 0;
+        while (s < path.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                mark = s;
+            }
+            else if (p < pattern.Length && pattern[p] == path[s])
+            {
+                p++;
+                s++;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                s = ++mark;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Wp.Core.Sources;
+
+/// <summary>What one source has read so far; written by its reader, read by the stat printer.</summary>
+public sealed class SourceCounters
+{
+    private long _lines;
+    private long _invalidUtf8;
+
+    public SourceCounters(string key, string path)
+    {
+        Key = key;
+        Path = path;
+    }
+
+    public string Key { get; }
+
+    public string Path { get; }
+
+    public long Lines => Interlocked.Read(ref _lines);
+
+    public long InvalidUtf8 => Interlocked.Read(ref _invalidUtf8);
+
+    internal void AddLines(long count) => Interlocked.Add(ref _lines, count);
+
+    internal void SetInvalidUtf8(long count) => Interlocked.Exchange(ref _invalidUtf8, count);
+}

@@ -1,0 +1,85 @@
+using Wp.Core.Records;
+
+namespace Wp.Core.Stats;
+
+/// <summary>
+/// Every stat window: snapshots all sources, computes each row's speed over the window, prints the
+/// table when asked (<c>-p</c>) and hands one monitor record per row to <c>monitor</c> (SPEC §10).
+/// At the end, <see cref="FinalTable"/> gives the whole-run table with average speeds.
+/// </summary>
+public sealed class StatReporter
+{
+    private readonly IReadOnlyList<IStatSource> _sources;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private Dictionary<string, (long Total, long At)> _previous = [];
+
+    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time)
+    {
+        _sources = sources;
+        _time = time;
+        _started = time.GetTimestamp();
+    }
+
+    /// <summary>Runs windows of <paramref name="window"/> until <paramref name="stop"/> is cancelled.</summary>
+    public async Task RunAsync(TimeSpan window, TextWriter? print, Func<IReadOnlyList<Record>, ValueTask>? monitor, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(window, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var lines = Window();
+                print?.Write(StatTable.Render($"-- stat window {window.TotalSeconds:0.#}s @ {_time.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z --", lines));
+                if (monitor is not null)
+                {
+                    await monitor(lines.Select(ToMonitorRecord).ToList());
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the normal end of the loop.
+        }
+    }
+
+    /// <summary>Rows with their speed since the previous window.</summary>
+    public IReadOnlyList<StatLine> Window()
+    {
+        var now = _time.GetTimestamp();
+        var current = new Dictionary<string, (long, long)>();
+        var lines = new List<StatLine>();
+        foreach (var row in Rows())
+        {
+            var (total, at) = _previous.TryGetValue(row.Key, out var p) ? p : (0, _started);
+            var seconds = _time.GetElapsedTime(at, now).TotalSeconds;
+            lines.Add(new StatLine(row, seconds > 0 ? (row.Total - total) / seconds : 0));
+            current[row.Key] = (row.Total, now);
+        }
+
+        _previous = current;
+        return lines;
+    }
+
+    /// <summary>Rows with their average speed over the whole run.</summary>
+    public IReadOnlyList<StatLine> FinalTable()
+    {
+        var seconds = _time.GetElapsedTime(_started).TotalSeconds;
+        return Rows().Select(r => new StatLine(r, seconds > 0 ? r.Total / seconds : 0)).ToList();
+    }
+
+    private IEnumerable<StatRow> Rows() => _sources.SelectMany(s => s.Snapshot());
+
+    private Record ToMonitorRecord(StatLine line)
+    {
+        var record = new Record(8);
+        record.Add("time", Value.DateTime(_time.GetUtcNow().UtcDateTime));
+        record.Add("stage", Value.String(line.Row.Stage));
+        record.Add("name", Value.String(line.Row.Name));
+        record.Add("target", Value.String(line.Row.Target));
+        record.Add("total", Value.Int(line.Row.Total));
+        record.Add("success", Value.Int(line.Row.Success));
+        record.Add("speed", Value.Float(Math.Round(line.Speed, 1)));
+        return record;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Wp.Core.Stats;
+
+/// <summary>One row of the stat table (SPEC §10): cumulative counts of one stage item.</summary>
+/// <param name="Stage">pick, parse, sink or rescue.</param>
+/// <param name="Name">Source key, rule path or sink name.</param>
+/// <param name="Target">Path or group the row refers to.</param>
+/// <param name="Total">Items seen.</param>
+/// <param name="Success">Items handled successfully.</param>
+public sealed record StatRow(string Stage, string Name, string Target, long Total, long Success)
+{
+    public double RatePercent => Total == 0 ? 0 : 100.0 * Success / Total;
+
+    public string Key => Stage + "\u001f" + Name;
+}
+
+/// <summary>A stat row with its speed over a window, as printed and sent to the monitor group.</summary>
+public sealed record StatLine(StatRow Row, double Speed);

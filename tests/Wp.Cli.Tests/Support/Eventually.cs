@@ -1,0 +1,19 @@
+namespace Wp.Cli.Tests.Support;
+
+/// <summary>Polls a condition about a running process; fails with its output when time runs out.</summary>
+internal static class Eventually
+{
+    public static async Task Async(Func<bool> condition, ToolProcess process, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met in time\nstdout:\n{process.StdOut}\nstderr:\n{process.StdErr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
