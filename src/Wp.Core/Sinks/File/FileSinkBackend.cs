@@ -118,10 +118,18 @@ internal sealed class FileSinkBackend : ISinkBackend
     /// </summary>
     public ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        EnsureOpen();
-        return ValueTask.CompletedTask;
+        // Failures go into the returned ValueTask, never thrown from the call itself.
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            EnsureOpen();
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
     }
 
     /// <summary>Fsyncs and closes the file and returns the pooled buffers. Throws if the fsync fails (the file is closed anyway).</summary>
@@ -138,6 +146,11 @@ internal sealed class FileSinkBackend : ISinkBackend
         try
         {
             stream?.Flush(flushToDisk: true);
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
         }
         finally
         {
@@ -145,8 +158,6 @@ internal sealed class FileSinkBackend : ISinkBackend
             _text.Dispose();
             ReturnBytes();
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private int FormatAndEncode(IReadOnlyList<Record> batch)

@@ -204,6 +204,18 @@ public sealed class FileSinkBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_probe_reports_through_the_returned_task_rather_than_throwing_from_the_call()
+    {
+        File.WriteAllText(_folder.PathOf("blocker"), "x");
+        await using var sink = NewSink(Path.Combine("blocker", "out.kv"));
+
+        var probe = sink.ProbeAsync(CancellationToken.None);
+
+        probe.IsFaulted.Should().BeTrue();
+        await FluentActions.Awaiting(() => probe.AsTask()).Should().ThrowAsync<IOException>();
+    }
+
+    [Fact]
     public async Task After_a_real_failure_clears_the_next_write_succeeds()
     {
         File.WriteAllText(_folder.PathOf("blocker"), "x");
