@@ -1,0 +1,54 @@
+namespace Wp.Core.Records.Formatting;
+
+/// <summary>
+/// <c>sip: 10.0.0.1, status: 200, msg: "GET /"</c> (SPEC §7.2). Strings are quoted and escaped
+/// (see <see cref="TextEscaping.AppendQuoted"/>); ints, floats, bools, IPs and datetimes are bare.
+/// Field names are written as they are. Stateless: one shared instance, safe across threads.
+/// </summary>
+internal sealed class KvFormatter : IRecordFormatter
+{
+    public static readonly KvFormatter Instance = new();
+
+    private KvFormatter()
+    {
+    }
+
+    public void Format(Record record, TextBuffer output)
+    {
+        if (record.Raw is { } raw)
+        {
+            TextEscaping.AppendRawLine(output, raw);
+            return;
+        }
+
+        var first = true;
+        // Indexed loop: enumerating IReadOnlyList would box an enumerator per record.
+        for (var i = 0; i < record.Count; i++)
+        {
+            var field = record[i];
+            if (field.IsHidden)
+            {
+                continue;
+            }
+
+            if (!first)
+            {
+                output.Append(", ");
+            }
+
+            first = false;
+            output.Append(field.Name);
+            output.Append(": ");
+            if (field.Value.Kind == ValueKind.String)
+            {
+                TextEscaping.AppendQuoted(output, field.Value.Text);
+            }
+            else
+            {
+                TextEscaping.AppendBare(output, field.Value);
+            }
+        }
+
+        output.Append('\n');
+    }
+}
