@@ -1,6 +1,6 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
-using Wp.Core.Sinks.File;
+using Wp.Core.Sinks.Files;
 using Wp.Core.Sinks.TestRescue;
 
 namespace Wp.Core.Sinks;
