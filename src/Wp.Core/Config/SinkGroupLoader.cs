@@ -117,12 +117,13 @@ internal static partial class SinkGroupLoader
             g.Problem(nameEntry, $"business group name '{name}' is reserved for an infra group (put it in {InfraDir})");
         }
 
-        if (rule.Count == 0 && oml.Count == 0)
+        // Only when absent: a present but mistyped rule/oml/sinks is already a problem of its own.
+        if (rule.Count == 0 && oml.Count == 0 && g.Table.Get("rule") is null && g.Table.Get("oml") is null)
         {
             g.ProblemHere($"business group '{name}' claims nothing: set sink_group.rule and/or sink_group.oml");
         }
 
-        if (sinkCount == 0)
+        if (sinkCount == 0 && g.Table.Get("sinks") is null)
         {
             g.ProblemHere($"business group '{name}' has no [[sink_group.sinks]]");
         }
