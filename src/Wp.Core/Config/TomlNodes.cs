@@ -70,8 +70,11 @@ internal sealed class TomlTableNode(string path, int line, int column) : TomlNod
 
     public override string KindName => "a table";
 
-    /// <summary>How messages name this table: <c>[rescue]</c>, or "the top level".</summary>
-    public string Label => Path.Length == 0 ? "the top level" : $"[{Path}]";
+    /// <summary>True for an element of an array of tables (<c>[[sources]]</c>).</summary>
+    public bool IsArrayElement { get; init; }
+
+    /// <summary>How messages name this table: <c>[rescue]</c>, <c>[[sources]]</c>, or "the top level".</summary>
+    public string Label => Path.Length == 0 ? "the top level" : IsArrayElement ? $"[[{Path}]]" : $"[{Path}]";
 
     public string ChildPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
@@ -166,7 +169,7 @@ internal static class TomlFile
                     parent.Set(new TomlEntry(last, line, column, array));
                 }
 
-                target = new TomlTableNode(parent.ChildPath(last), line, column);
+                target = new TomlTableNode(parent.ChildPath(last), line, column) { IsArrayElement = true };
                 array.Tables.Add(target);
             }
             else

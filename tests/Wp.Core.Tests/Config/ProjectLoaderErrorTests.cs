@@ -78,14 +78,14 @@ public sealed class ProjectLoaderErrorTests
         { "conf/wparse.toml", "[rescue]\norder = \"newest\"\nordr = \"oldest\"\n", 3, "unknown key 'ordr' in [rescue]" },
         { "conf/wparse.toml", "[log_conf]\n[log_conf.file]\npaht = \"./logs\"\n", 3, "unknown key 'paht' in [log_conf.file]" },
         { "conf/wparse.toml", "[stats]\nwindow_sec = 5\n", 1, "unknown key 'stats' in the top level" },
-        { "conf/wpsrc.toml", "[[sources]]\nkey = \"a\"\nconnect = \"file_src\"\nenabled = true\n", 4, "unknown key 'enabled' in [sources]" },
+        { "conf/wpsrc.toml", "[[sources]]\nkey = \"a\"\nconnect = \"file_src\"\nenabled = true\n", 4, "unknown key 'enabled' in [[sources]]" },
         { "conf/wpsrc.toml", "[[sources]]\nkey = \"a\"\nconnect = \"file_src\"\nparams = { base = \"x\", fil = \"y\" }\n", 4, "param 'fil' of source 'a' may not be overridden" },
         { "sink/defaults.toml", "[defaults.expect]\nbassis = \"total_input\"\n", 2, "unknown key 'bassis' in [defaults.expect]" },
         { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\nbatch = 3\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\n", 4, "unknown key 'batch' in [sink_group]" },
-        { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\nfilter = \"x\"\n", 6, "unknown key 'filter' in [sink_group.sinks]" },
+        { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\nfilter = \"x\"\n", 6, "unknown key 'filter' in [[sink_group.sinks]]" },
         { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\n[sink_group.sinks.expect]\nratio = 0.5\ntoll = 0.1\n", 8, "unknown key 'toll' in [sink_group.sinks.expect]" },
         { "sink/infra.d/miss.toml", "[sink_group]\nname = \"miss\"\nbatch_sise = 3\n", 3, "unknown key 'batch_sise' in [sink_group]" },
-        { "connectors/sink.d/c.toml", "[[connectors]]\nid = \"c\"\ntype = \"file\"\nallow = [\"file\"]\n", 4, "unknown key 'allow' in [connectors]" },
+        { "connectors/sink.d/c.toml", "[[connectors]]\nid = \"c\"\ntype = \"file\"\nallow = [\"file\"]\n", 4, "unknown key 'allow' in [[connectors]]" },
     };
 
     [Theory]
@@ -123,7 +123,7 @@ public sealed class ProjectLoaderErrorTests
         { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"miss\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\n", 2, "business group name 'miss' is reserved" },
         { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\n", 1, "business group 'g' claims nothing" },
         { "sink/business.d/benchmark.toml", "version = \"2.0\"\n", 1, "missing table [sink_group]" },
-        { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nname = \"x\"\n", 4, "missing required key 'connect' in [sink_group.sinks]" },
+        { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nname = \"x\"\n", 4, "missing required key 'connect' in [[sink_group.sinks]]" },
         { "connectors/sink.d/c.toml", "[[connectors]]\nid = \"c\"\ntype = \"kafka\"\n", 3, "unknown connector type 'kafka'" },
     };
 
