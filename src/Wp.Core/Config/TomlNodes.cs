@@ -121,7 +121,18 @@ internal static class TomlFile
     public static TomlTableNode? Parse(string text, string fileName, ConfigProblems problems)
     {
         // validate: true also reports semantic errors (duplicate keys, redefined tables).
-        var doc = SyntaxParser.Parse(text, fileName, validate: true);
+        DocumentSyntax doc;
+        try
+        {
+            doc = SyntaxParser.Parse(text, fileName, validate: true);
+        }
+        catch (Exception ex) when (ex is Tomlyn.TomlException or ArgumentException or OverflowException or FormatException)
+        {
+            // The parser reports errors as diagnostics; this only guards against a library bug turning into a crash.
+            problems.Add(fileName, $"invalid TOML: {ex.Message}");
+            return null;
+        }
+
         if (doc.HasErrors)
         {
             var errors = doc.Diagnostics.Where(d => d.Kind == DiagnosticMessageKind.Error).ToList();

@@ -398,3 +398,56 @@ public sealed class ProjectLoaderErrorTests
         ex.Message.Should().Contain($"{root.PathOf("conf/wparse.toml")}:1:1: unknown key 'speed_limt'");
     }
 }
+
+public sealed class ConnectorFileTests
+{
+    [Fact]
+    public void A_connector_file_replaces_a_built_in_of_the_same_id()
+    {
+        using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("connectors/sink.d/kv.toml", """
+                [[connectors]]
+                id = "file_kv_sink"
+                type = "file"
+                allow_override = ["file", "fmt"]
+                [connectors.params]
+                base = "./kv_out"
+                fmt = "json"
+                """);
+
+        var config = ProjectLoader.Load(root.WorkRoot);
+
+        var sink = config.AllSinks.Single();
+        sink.OutputPath.Should().Be(root.PathOf("kv_out/benchmark.dat"));
+        sink.Format.Should().Be("json");
+        config.Connectors["file_kv_sink"].SourceFile.Should().Be(root.PathOf("connectors/sink.d/kv.toml"));
+    }
+
+    [Fact]
+    public void A_duplicate_connector_id_across_files_names_the_first()
+    {
+        const string Def = "[[connectors]]\nid = \"c\"\ntype = \"blackhole\"\n";
+        using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("connectors/sink.d/a.toml", Def)
+            .Write("connectors/sink.d/b.toml", Def);
+
+        var problem = root.LoadProblems().Should().ContainSingle().Subject;
+
+        problem.File.Should().Be(root.PathOf("connectors/sink.d/b.toml"));
+        problem.Line.Should().Be(1);
+        problem.Message.Should().Contain("duplicate connector id 'c'").And.Contain($"{root.PathOf("connectors/sink.d/a.toml")}:1");
+    }
+
+    [Fact]
+    public void A_file_connector_without_a_file_param_is_reported_at_the_connector_definition()
+    {
+        using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("connectors/sink.d/c.toml", "[[connectors]]\nid = \"nofile\"\ntype = \"file\"\n")
+            .Write("sink/infra.d/miss.toml", "[sink_group]\nname = \"miss\"\n[[sink_group.sinks]]\nconnect = \"nofile\"\n");
+
+        var problem = root.LoadProblems().Should().ContainSingle().Subject;
+
+        problem.File.Should().Be(root.PathOf("connectors/sink.d/c.toml"));
+        problem.Message.Should().Contain("sink 'miss_0' needs param 'file'");
+    }
+}
