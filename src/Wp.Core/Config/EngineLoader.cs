@@ -6,7 +6,7 @@ internal static class EngineLoader
     public const string FileName = "wparse.toml";
 
     /// <summary>Log level words accepted in <c>[log_conf] level</c>.</summary>
-    public static readonly IReadOnlyList<string> LogLevels = ["trace", "debug", "info", "warn", "warning", "error", "fatal", "off"];
+    public static readonly IReadOnlyList<string> LogLevels = ["trace", "verbose", "debug", "info", "information", "warn", "warning", "error", "fatal", "off"];
 
     /// <summary>Reads a parsed wparse.toml. Problems are added; the result is usable only when none were.</summary>
     public static EngineOptions Read(WorkRoot root, TomlTableNode doc, string file, ConfigProblems problems)
@@ -84,7 +84,7 @@ internal static class EngineLoader
             return null;
         }
 
-        foreach (var part in level.Split(',', StringSplitOptions.TrimEntries))
+        foreach (var part in level.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             var word = eq < 0 ? part : part[(eq + 1)..].Trim();
