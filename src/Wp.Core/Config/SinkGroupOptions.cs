@@ -78,6 +78,47 @@ public sealed class ConnectorDefinition
     public IReadOnlyList<string> AllowOverride { get; init; } = [];
 
     public IReadOnlyDictionary<string, object> Params { get; init; } = new Dictionary<string, object>();
+
+    /// <summary>The connectors/sink.d file that defined it; null for a built-in.</summary>
+    public string? SourceFile { get; init; }
+
+    public int? SourceLine { get; init; }
+
+    /// <summary>Sinks of this type write a file: <c>base</c> + <c>file</c> give the output path, <c>fmt</c> the format.</summary>
+    public bool IsFileLike => ConnectorTypes.IsFileLike(Type);
+}
+
+/// <summary>The connector types (backends) the suite knows.</summary>
+public static class ConnectorTypes
+{
+    /// <summary>Sink writing records to a file (SPEC §7.2 formats).</summary>
+    public const string File = "file";
+
+    /// <summary>File sink whose availability alternates up/down (SPEC §7.3).</summary>
+    public const string TestRescue = "test_rescue";
+
+    /// <summary>Sink that accepts and discards everything.</summary>
+    public const string Blackhole = "blackhole";
+
+    /// <summary>Source reading a file line by line (SPEC §4).</summary>
+    public const string FileSource = "file_source";
+
+    public static readonly IReadOnlyList<string> SinkTypes = [File, TestRescue, Blackhole];
+
+    public static readonly IReadOnlyList<string> SourceTypes = [FileSource];
+
+    public static bool IsFileLike(string type) => type is File or TestRescue;
+}
+
+/// <summary>Output formats of file-like sinks (SPEC §7.2).</summary>
+public static class SinkFormats
+{
+    public const string Kv = "kv";
+    public const string Json = "json";
+    public const string Raw = "raw";
+    public const string ProtoText = "proto-text";
+
+    public static readonly IReadOnlyList<string> All = [Kv, Json, Raw, ProtoText];
 }
 
 /// <summary>Expectation settings (SPEC §11). Null members are not set at that level.</summary>
