@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>One configuration problem, located as precisely as the input allows.</summary>
-public sealed record ConfigProblem(string File, int? Line, int? Column, string Message)
+internal sealed record ConfigProblem(string File, int? Line, int? Column, string Message)
 {
     public override string ToString() =>
         Line is null ? $"{File}: {Message}"
@@ -13,7 +13,7 @@ public sealed record ConfigProblem(string File, int? Line, int? Column, string M
 /// Thrown when configuration (TOML, WPL, OML, connectors) is invalid. Carries every problem
 /// found, so an operator fixes them all in one pass. Maps to exit code 3.
 /// </summary>
-public sealed class ConfigException : Exception
+internal sealed class ConfigException : Exception
 {
     public ConfigException(IReadOnlyList<ConfigProblem> problems)
         : base(string.Join(Environment.NewLine, problems))

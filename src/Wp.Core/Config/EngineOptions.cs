@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>conf/wparse.toml (SPEC §3). Paths are already resolved against the work root.</summary>
-public sealed class EngineOptions
+internal sealed class EngineOptions
 {
     public string Version { get; init; } = "1.0";
 
@@ -35,7 +35,7 @@ public sealed class EngineOptions
 }
 
 /// <summary><c>[rescue]</c> tuning (SPEC §3).</summary>
-public sealed class RescueOptions
+internal sealed class RescueOptions
 {
     /// <summary>Which rescue file wprescue takes first. Default newest.</summary>
     public RescueOrder Order { get; init; } = RescueOrder.Newest;
@@ -50,14 +50,14 @@ public sealed class RescueOptions
     public double IdleExitSec { get; init; } = 3;
 }
 
-public enum RescueOrder
+internal enum RescueOrder
 {
     Newest,
     Oldest,
 }
 
 /// <summary><c>[log_conf]</c> (SPEC §3).</summary>
-public sealed class LogOptions
+internal sealed class LogOptions
 {
     /// <summary>Root level, then target=level pairs. Default <c>warn,ctrl=info,launch=info,recover=info</c>.</summary>
     public string Level { get; init; } = "warn,ctrl=info,launch=info,recover=info";
@@ -69,7 +69,7 @@ public sealed class LogOptions
 }
 
 [Flags]
-public enum LogOutput
+internal enum LogOutput
 {
     File = 1,
     Console = 2,

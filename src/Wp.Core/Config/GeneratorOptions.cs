@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>conf/wpgen.toml (SPEC §12), resolved. Command-line flags override these.</summary>
-public sealed class GeneratorOptions
+internal sealed class GeneratorOptions
 {
     /// <summary><c>[generator] mode</c>. Default sample.</summary>
     public GeneratorMode Mode { get; init; } = GeneratorMode.Sample;
@@ -25,7 +25,7 @@ public sealed class GeneratorOptions
     public string Format { get; init; } = SinkFormats.Raw;
 }
 
-public enum GeneratorMode
+internal enum GeneratorMode
 {
     Sample,
     Rule,

@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>The infra group names (SPEC §6.4).</summary>
-public static class InfraGroups
+internal static class InfraGroups
 {
     public const string Default = "default";
     public const string Miss = "miss";

@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>Everything a work root configures, loaded and validated once.</summary>
-public sealed class ProjectConfig
+internal sealed class ProjectConfig
 {
     public required WorkRoot WorkRoot { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>A sink group file (SPEC §6.1), business or infra, fully resolved.</summary>
-public sealed class SinkGroupOptions
+internal sealed class SinkGroupOptions
 {
     public required string Name { get; init; }
 
@@ -31,7 +31,7 @@ public sealed class SinkGroupOptions
 }
 
 /// <summary>The failure strategy of a group (SPEC §8.4).</summary>
-public enum OnError
+internal enum OnError
 {
     FixRetry,
     Tolerant,
@@ -39,7 +39,7 @@ public enum OnError
 }
 
 /// <summary>One <c>[[sink_group.sinks]]</c> entry, with its connector resolved and params merged.</summary>
-public sealed class SinkOptions
+internal sealed class SinkOptions
 {
     /// <summary>Unique across all groups; explicit or <c>&lt;group&gt;_&lt;index&gt;</c> (SPEC §6.2).</summary>
     public required string Name { get; init; }
@@ -69,7 +69,7 @@ public sealed class SinkOptions
 }
 
 /// <summary>Connector definition (SPEC §7.1), built-in or from connectors/sink.d.</summary>
-public sealed class ConnectorDefinition
+internal sealed class ConnectorDefinition
 {
     public required string Id { get; init; }
 
@@ -89,7 +89,7 @@ public sealed class ConnectorDefinition
 }
 
 /// <summary>The connector types (backends) the suite knows.</summary>
-public static class ConnectorTypes
+internal static class ConnectorTypes
 {
     /// <summary>Sink writing records to a file (SPEC §7.2 formats).</summary>
     public const string File = "file";
@@ -111,7 +111,7 @@ public static class ConnectorTypes
 }
 
 /// <summary>Output formats of file-like sinks (SPEC §7.2).</summary>
-public static class SinkFormats
+internal static class SinkFormats
 {
     public const string Kv = "kv";
     public const string Json = "json";
@@ -122,7 +122,7 @@ public static class SinkFormats
 }
 
 /// <summary>Expectation settings (SPEC §11). Null members are not set at that level.</summary>
-public sealed class ExpectOptions
+internal sealed class ExpectOptions
 {
     public string? Basis { get; init; }
 

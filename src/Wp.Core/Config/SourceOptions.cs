@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>One <c>[[sources]]</c> entry of conf/wpsrc.toml (SPEC §4), resolved.</summary>
-public sealed class SourceOptions
+internal sealed class SourceOptions
 {
     public required string Key { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Wp.Core.Config;
 
 /// <summary>The folder every relative path in the configuration resolves against (SPEC §2).</summary>
-public sealed class WorkRoot
+internal sealed class WorkRoot
 {
     public WorkRoot(string path) => FullPath = Path.GetFullPath(path);
 

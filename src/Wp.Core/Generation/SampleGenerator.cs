@@ -8,7 +8,7 @@ namespace Wp.Core.Generation;
 /// <c>wpgen sample</c> (SPEC §12): cycles through every line of every <c>sample.dat</c> under the WPL
 /// folder, in ordinal path order, until <c>count</c> lines are written at <c>speed</c> lines/s.
 /// </summary>
-public sealed class SampleGenerator : IStatSource
+internal sealed class SampleGenerator : IStatSource
 {
     private readonly IReadOnlyList<string> _lines;
     private readonly string _outputPath;

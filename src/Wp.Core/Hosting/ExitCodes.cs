@@ -1,7 +1,7 @@
 namespace Wp.Core.Hosting;
 
 /// <summary>Process exit codes shared by every tool (SPEC §13).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Success = 0;
     public const int RuntimeFailure = 1;

@@ -7,7 +7,7 @@ namespace Wp.Core.Hosting;
 /// The level string of SPEC §3: a root level, then <c>target=level</c> pairs, e.g.
 /// <c>warn,ctrl=info,recover=debug</c>. Targets are log source contexts (<c>recover</c>, <c>sink</c> …).
 /// </summary>
-public sealed record LogLevelSpec(LogEventLevel Root, IReadOnlyDictionary<string, LogEventLevel> Targets)
+internal sealed record LogLevelSpec(LogEventLevel Root, IReadOnlyDictionary<string, LogEventLevel> Targets)
 {
     /// <summary>Parses the spec; throws <see cref="ConfigException"/> naming <paramref name="file"/> on a bad level.</summary>
     public static LogLevelSpec Parse(string spec, string file)

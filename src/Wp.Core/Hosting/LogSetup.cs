@@ -6,7 +6,7 @@ using Wp.Core.Config;
 namespace Wp.Core.Hosting;
 
 /// <summary>Builds the Serilog logger of a tool: <c>logs/&lt;tool&gt;.log</c>, warnings and errors also to stderr (SPEC §10).</summary>
-public static class LogSetup
+internal static class LogSetup
 {
     private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u4}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
     private const string ConsoleTemplate = "{Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}";

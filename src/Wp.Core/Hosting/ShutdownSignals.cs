@@ -6,7 +6,7 @@ namespace Wp.Core.Hosting;
 /// Turns SIGINT, SIGTERM and SIGUSR1 into one cancellation token for a graceful stop (SPEC §9.7,
 /// §10). The default action (immediate exit) is cancelled so in-flight batches finish and flush.
 /// </summary>
-public sealed class ShutdownSignals : IDisposable
+internal sealed class ShutdownSignals : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<PosixSignalRegistration> _registrations = [];

@@ -6,7 +6,7 @@ namespace Wp.Core.Pipeline;
 /// Where records for one group go: every sink of the group receives each chunk (SPEC §5.5). A group
 /// without sinks — or an infra group with no file — counts what it receives and drops it (SPEC §6.4).
 /// </summary>
-public sealed class GroupOutlet
+internal sealed class GroupOutlet
 {
     private long _dropped;
 

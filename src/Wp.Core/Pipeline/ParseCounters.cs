@@ -3,7 +3,7 @@ using Wp.Core.Stats;
 namespace Wp.Core.Pipeline;
 
 /// <summary>Parse-stage counters, added once per line batch by each worker.</summary>
-public sealed class ParseCounters : IStatSource
+internal sealed class ParseCounters : IStatSource
 {
     private readonly string[] _rulePaths;
     private readonly long[] _perRule;
@@ -67,7 +67,7 @@ public sealed class ParseCounters : IStatSource
 }
 
 /// <summary>One worker's counts for one line batch.</summary>
-public struct ParseTally
+internal struct ParseTally
 {
     public ParseTally(int rules) => PerRule = new long[rules];
 

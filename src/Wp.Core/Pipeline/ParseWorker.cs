@@ -11,7 +11,7 @@ namespace Wp.Core.Pipeline;
 /// path's OML model, and posts per-group chunks to the outlets (SPEC §5.3–§5.6). Several workers
 /// run at once; everything they share is read-only or counted with Interlocked.
 /// </summary>
-public sealed class ParseWorker
+internal sealed class ParseWorker
 {
     private const string SourceKeyField = "wp_src_key";
     private const string ErrorField = "wp_error";

@@ -10,7 +10,7 @@ namespace Wp.Core.Pipeline;
 /// outlet (business group, or <c>default</c>) and OML model; plus the infra outlets. Outlets are
 /// numbered so workers can gather per-outlet chunks in a plain array.
 /// </summary>
-public sealed class RoutePlan
+internal sealed class RoutePlan
 {
     private readonly List<GroupOutlet> _outlets;
     private readonly Dictionary<WplRule, RuleRoute> _routes;
@@ -79,4 +79,4 @@ public sealed class RoutePlan
 }
 
 /// <summary>Where records of one rule go.</summary>
-public readonly record struct RuleRoute(int RuleIndex, int Outlet, OmlModel? Model);
+internal readonly record struct RuleRoute(int RuleIndex, int Outlet, OmlModel? Model);

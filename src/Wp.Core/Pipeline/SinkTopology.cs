@@ -11,7 +11,7 @@ namespace Wp.Core.Pipeline;
 /// <see cref="SinkWorker"/>, grouped into outlets. Infra groups are built first so that business
 /// groups with <c>on_error = "tolerant"</c> can forward failed batches to <c>error</c>.
 /// </summary>
-public sealed class SinkTopology
+internal sealed class SinkTopology
 {
     private SinkTopology(IReadOnlyList<GroupOutlet> business, IReadOnlyDictionary<string, GroupOutlet> infra, IReadOnlyList<SinkWorker> workers, Action<SinkWorker> onFatal)
     {

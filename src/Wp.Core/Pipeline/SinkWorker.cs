@@ -13,7 +13,7 @@ namespace Wp.Core.Pipeline;
 /// of <c>batch_size</c> (or whatever arrived within <c>batch_timeout_ms</c>) and hands each batch to
 /// the sink's <see cref="SinkRuntime"/>, which owns failure handling (SPEC §6.3, §8).
 /// </summary>
-public sealed class SinkWorker : IStatSource
+internal sealed class SinkWorker : IStatSource
 {
     private const int ChannelChunks = 64;
 

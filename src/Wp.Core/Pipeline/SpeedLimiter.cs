@@ -5,7 +5,7 @@ namespace Wp.Core.Pipeline;
 /// the start time, so short bursts even out and the long-run rate is exact. Thread-safe: several
 /// sources may share one limiter, which then caps their sum.
 /// </summary>
-public sealed class SpeedLimiter
+internal sealed class SpeedLimiter
 {
     private readonly long _perSecond;
     private readonly TimeProvider _time;

@@ -17,7 +17,7 @@ namespace Wp.Core.Pipeline;
 /// sinks drain, then infra sinks (which tolerant sinks and the stat reporter feed) — and finally
 /// every sink runtime is disposed, which flushes primaries and seals rescue files.
 /// </summary>
-public sealed class WparseEngine
+internal sealed class WparseEngine
 {
     private readonly WparseOptions _options;
     private readonly TimeProvider _time;

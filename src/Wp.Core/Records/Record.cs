@@ -4,7 +4,7 @@ namespace Wp.Core.Records;
 /// A parsed log line: an ordered list of fields, or raw text for records that were not parsed
 /// (miss and residue). Field order is kept by every output format.
 /// </summary>
-public sealed class Record
+internal sealed class Record
 {
     private readonly List<Field> _fields;
 

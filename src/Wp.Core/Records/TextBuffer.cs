@@ -7,7 +7,7 @@ namespace Wp.Core.Records;
 /// A growable char buffer rented from the shared pool. Formatters append whole lines to it and a
 /// sink writes it out once per batch, so formatting allocates nothing per record.
 /// </summary>
-public sealed class TextBuffer : IDisposable
+internal sealed class TextBuffer : IDisposable
 {
     private char[] _chars;
     private int _length;

@@ -6,7 +6,7 @@ namespace Wp.Core.Records;
 /// A typed field value. Text-backed kinds (string, IP) keep a slice of the source line rather
 /// than a copy, so parsing a line allocates no per-field strings.
 /// </summary>
-public readonly struct Value : IEquatable<Value>
+internal readonly struct Value : IEquatable<Value>
 {
     private readonly long _bits;
     private readonly ReadOnlyMemory<char> _text;

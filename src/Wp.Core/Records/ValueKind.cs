@@ -1,7 +1,7 @@
 namespace Wp.Core.Records;
 
 /// <summary>The kinds of value a parsed field can hold (SPEC §5.4).</summary>
-public enum ValueKind : byte
+internal enum ValueKind : byte
 {
     /// <summary>A value parsed only to be skipped (<c>_</c>); never printed.</summary>
     Ignore = 0,

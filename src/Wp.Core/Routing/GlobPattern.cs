@@ -1,7 +1,7 @@
 namespace Wp.Core.Routing;
 
 /// <summary>Rule-path patterns of SPEC §5.5: <c>*</c> matches any characters, including <c>/</c>.</summary>
-public static class GlobPattern
+internal static class GlobPattern
 {
     /// <summary>True when <paramref name="path"/> matches <paramref name="pattern"/> as a whole (ordinal).</summary>
     public static bool IsMatch(string pattern, string path) => IsMatch(pattern.AsSpan(), path.AsSpan());

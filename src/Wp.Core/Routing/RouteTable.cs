@@ -9,7 +9,7 @@ namespace Wp.Core.Routing;
 /// on a tie the group loaded first. Paths no group claims go to the default infra group
 /// (<see cref="Unclaimed"/>). Answers are cached per path, so routing costs one lookup per record.
 /// </summary>
-public sealed class RouteTable
+internal sealed class RouteTable
 {
     /// <summary>The group index returned for paths no business group claims.</summary>
     public const int Unclaimed = -1;

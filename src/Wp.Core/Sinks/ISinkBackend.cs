@@ -7,7 +7,7 @@ namespace Wp.Core.Sinks;
 /// throw on failure and never retry or divert — the sink runtime owns failure handling
 /// (ARCHITECTURE practice 1).
 /// </summary>
-public interface ISinkBackend : IAsyncDisposable
+internal interface ISinkBackend : IAsyncDisposable
 {
     /// <summary>Writes every record of the batch, in order. Throws when the write fails.</summary>
     ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken);

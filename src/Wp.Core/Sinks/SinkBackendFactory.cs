@@ -6,7 +6,7 @@ using Wp.Core.Sinks.TestRescue;
 namespace Wp.Core.Sinks;
 
 /// <summary>Creates the backend a sink's connector type names (SPEC §7.1). A new backend type is one new case.</summary>
-public static class SinkBackendFactory
+internal static class SinkBackendFactory
 {
     public static ISinkBackend Create(SinkOptions sink, TimeProvider time) => sink.Type switch
     {

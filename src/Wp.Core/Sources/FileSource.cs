@@ -8,7 +8,7 @@ namespace Wp.Core.Sources;
 /// In batch mode it stops at end of file; when following it waits for appended lines like
 /// <c>tail -F</c>, reopening the file when it is truncated or replaced.
 /// </summary>
-public sealed class FileSource
+internal sealed class FileSource
 {
     private const int BatchLines = 1024;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);

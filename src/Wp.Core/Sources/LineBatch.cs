@@ -1,7 +1,7 @@
 namespace Wp.Core.Sources;
 
 /// <summary>A run of lines read from one source: the unit that moves from the reader to the parse workers.</summary>
-public sealed class LineBatch
+internal sealed class LineBatch
 {
     public LineBatch(string sourceKey, int capacity)
     {

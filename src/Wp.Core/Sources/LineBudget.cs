@@ -1,7 +1,7 @@
 namespace Wp.Core.Sources;
 
 /// <summary>The <c>-n/--max-line</c> cap shared by every source: each line read takes one unit.</summary>
-public sealed class LineBudget
+internal sealed class LineBudget
 {
     private long _remaining;
 

@@ -9,7 +9,7 @@ namespace Wp.Core.Sources;
 /// decodes each as UTF-8, replacing invalid bytes with U+FFFD — bad input is counted, never fatal
 /// (SPEC §4). Works on one pooled buffer; the only allocation per line is the line's string.
 /// </summary>
-public sealed class LineReader : IDisposable
+internal sealed class LineReader : IDisposable
 {
     /// <summary>Lines longer than this are cut into pieces of this size (and counted) so memory stays bounded.</summary>
     public const int MaxLineBytes = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 namespace Wp.Core.Sources;
 
 /// <summary>What one source has read so far; written by its reader, read by the stat printer.</summary>
-public sealed class SourceCounters
+internal sealed class SourceCounters
 {
     private long _lines;
     private long _invalidUtf8;

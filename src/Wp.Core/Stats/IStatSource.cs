@@ -1,7 +1,7 @@
 namespace Wp.Core.Stats;
 
 /// <summary>Something whose counters appear in the stat table. Called from the stat timer thread.</summary>
-public interface IStatSource
+internal interface IStatSource
 {
     IEnumerable<StatRow> Snapshot();
 }

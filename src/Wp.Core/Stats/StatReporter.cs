@@ -7,7 +7,7 @@ namespace Wp.Core.Stats;
 /// table when asked (<c>-p</c>) and hands one monitor record per row to <c>monitor</c> (SPEC §10).
 /// At the end, <see cref="FinalTable"/> gives the whole-run table with average speeds.
 /// </summary>
-public sealed class StatReporter
+internal sealed class StatReporter
 {
     private readonly IReadOnlyList<IStatSource> _sources;
     private readonly TimeProvider _time;

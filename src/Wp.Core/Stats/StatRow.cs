@@ -6,7 +6,7 @@ namespace Wp.Core.Stats;
 /// <param name="Target">Path or group the row refers to.</param>
 /// <param name="Total">Items seen.</param>
 /// <param name="Success">Items handled successfully.</param>
-public sealed record StatRow(string Stage, string Name, string Target, long Total, long Success)
+internal sealed record StatRow(string Stage, string Name, string Target, long Total, long Success)
 {
     public double RatePercent => Total == 0 ? 0 : 100.0 * Success / Total;
 
@@ -14,4 +14,4 @@ public sealed record StatRow(string Stage, string Name, string Target, long Tota
 }
 
 /// <summary>A stat row with its speed over a window, as printed and sent to the monitor group.</summary>
-public sealed record StatLine(StatRow Row, double Speed);
+internal sealed record StatLine(StatRow Row, double Speed);

@@ -4,7 +4,7 @@ using System.Text;
 namespace Wp.Core.Stats;
 
 /// <summary>Renders stat lines as a fixed-width table (stage, name, target, total, success, rate %, speed).</summary>
-public static class StatTable
+internal static class StatTable
 {
     private static readonly string[] Headers = ["stage", "name", "target", "total", "success", "rate %", "speed/s"];
 

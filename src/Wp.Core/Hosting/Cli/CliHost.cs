@@ -7,7 +7,7 @@ namespace Wp.Core.Hosting.Cli;
 /// Runs a tool's root command with the suite's exit-code contract (SPEC §13): usage errors exit 2,
 /// configuration errors 3, unexpected failures 1 — each with one clear line on stderr.
 /// </summary>
-public static class CliHost
+internal static class CliHost
 {
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {

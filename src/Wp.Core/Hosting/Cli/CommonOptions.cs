@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Wp.Core.Hosting.Cli;
 
 /// <summary>Options every tool shares (SPEC §2, §9.1, §10). Each call returns a new instance: an option belongs to one command.</summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     public static Option<string> WorkRoot() => new("--work-root", "-w")
     {
