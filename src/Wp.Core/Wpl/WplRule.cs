@@ -85,9 +85,10 @@ internal sealed class WplRule
 
                 var inner = pos + begin.Length;
                 int close;
+                var escaped = false;
                 if (begin == "\"")
                 {
-                    close = WplScan.QuoteEnd(line.AsSpan(inner, end - inner), out _);
+                    close = WplScan.QuoteEnd(line.AsSpan(inner, end - inner), out escaped);
                 }
                 else
                 {
@@ -101,13 +102,20 @@ internal sealed class WplRule
                 }
 
                 close += inner;
-                var p = f.Parse(line, inner, close, enclosed: true, output);
-                while (p >= 0 && p < close && line[p] is ' ' or '\t')
+                bool parsed;
+                if (escaped)
                 {
-                    p++;
+                    // Quoted content with \" or \\: the value is parsed from the decoded text (one
+                    // allocation, only for such lines); its slices point into that text.
+                    var decoded = WplScan.Unescape(line.AsSpan(inner, close - inner));
+                    parsed = EnclosedParse(f, decoded, 0, decoded.Length, output);
+                }
+                else
+                {
+                    parsed = EnclosedParse(f, line, inner, close, output);
                 }
 
-                if (p != close)
+                if (!parsed)
                 {
                     miss = new WplMiss(k, WplMissKind.Value, inner);
                     return false;
@@ -196,6 +204,17 @@ internal sealed class WplRule
         stop = pos;
         miss = new WplMiss(_fields.Length, WplMissKind.Leftover, pos);
         return true;
+    }
+
+    private static bool EnclosedParse(FieldMatcher f, string text, int start, int end, List<Field> output)
+    {
+        var p = f.Parse(text, start, end, enclosed: true, output);
+        while (p >= 0 && p < end && text[p] is ' ' or '\t')
+        {
+            p++;
+        }
+
+        return p == end;
     }
 
     /// <summary>Renders a miss as text, e.g. <c>field 3 'time' expected time at column 17</c>.</summary>

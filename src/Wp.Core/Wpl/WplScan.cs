@@ -280,10 +280,17 @@ internal static class WplScan
         }
         else if (i < s.Length && (s[i] == '+' || s[i] == '-'))
         {
+            // +HH:MM or +HHMM, read and dropped.
             var j = i + 1;
-            if (Num(s, ref j, 2, 2, out _) && (Lit(s, ref j, ':') || true) && Num(s, ref j, 2, 2, out _))
+            if (j + 2 <= s.Length && char.IsAsciiDigit(s[j]) && char.IsAsciiDigit(s[j + 1]))
             {
-                i = j;
+                j += 2;
+                Lit(s, ref j, ':');
+                if (j + 2 <= s.Length && char.IsAsciiDigit(s[j]) && char.IsAsciiDigit(s[j + 1]) &&
+                    (j + 2 == s.Length || !char.IsAsciiDigit(s[j + 2])))
+                {
+                    i = j + 2;
+                }
             }
         }
 
