@@ -317,7 +317,7 @@ internal sealed class WplParser
 
         if (AtEnd || Peek != ',' || _pos == b)
         {
-            throw new SyntaxError(_pos, "enclosure must be written <BEGIN,END>");
+            throw new SyntaxError(open, "enclosure must be written <BEGIN,END>");
         }
 
         var begin = _text[b.._pos];
