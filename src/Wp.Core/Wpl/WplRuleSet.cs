@@ -114,9 +114,9 @@ internal sealed class WplRuleSet
             {
                 ok = rule.TryMatch(line, start, end, scratch, out stop, out miss);
             }
-            catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // A matcher bug must cost one rule attempt, never the pipeline.
+                // A matcher bug must cost one rule attempt, never the pipeline (Match never throws).
                 ok = false;
                 stop = start;
                 miss = new WplMiss(0, WplMissKind.Value, start);

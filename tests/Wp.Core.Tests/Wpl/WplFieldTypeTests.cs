@@ -209,6 +209,11 @@ public class WplFieldTypeTests
             ("user", ValueKind.String, "alice"), ("level", ValueKind.String, "3"), ("msg", ValueKind.String, "hello world"));
 
     [Fact]
+    public void Kv_decodes_escaped_quotes_in_a_quoted_value() =>
+        Parsed("(kv, digit)", "msg=\"a \\\"b\\\" c\" 1").Describe().Should().Equal(
+            ("msg", ValueKind.String, "a \"b\" c"), ("digit", ValueKind.Int, "1"));
+
+    [Fact]
     public void Kv_with_an_explicit_name_uses_that_name() =>
         Parsed("(kv:who)", "user=bob").Describe().Should().Equal(("who", ValueKind.String, "bob"));
 

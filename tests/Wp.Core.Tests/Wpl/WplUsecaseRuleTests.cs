@@ -186,6 +186,17 @@ public class WplUsecaseRuleTests
     }
 
     [Fact]
+    public void Nginx_line_with_a_short_trailing_extra_is_accepted_with_residue()
+    {
+        var match = Rules.Match(NginxLine + " rt=0.003 ");
+
+        match.Rule!.Path.Should().Be("/example/nginx");
+        match.Residue.Should().Be("rt=0.003");
+        match.Record!.Count.Should().Be(7);
+        match.Record.Find("wp_src_key").Should().BeNull();
+    }
+
+    [Fact]
     public void Nginx_line_with_a_bad_status_misses_with_the_closest_rule_reason()
     {
         var match = Rules.Match(NginxLine.Replace(" 200 ", " 2x0 ", StringComparison.Ordinal));
