@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Text;
+using Wp.Core.Records;
+
+namespace Wp.Core.Wpl;
+
+/// <summary>
+/// <c>json</c>: one JSON object (or array), flattened: objects to <c>a/b</c>, arrays to <c>a[i]</c>.
+/// Numbers become Int (when integral and in range) or Float, <c>true</c>/<c>false</c> Bool, strings
+/// String (a slice of the line unless they contain escapes); <c>null</c> members are omitted. With
+/// an explicit <c>:name</c> every path is prefixed <c>name/</c>. Subfields <c>T@path[:name]</c>
+/// convert and rename the listed leaves.
+/// </summary>
+internal sealed class JsonMatcher : FieldMatcher
+{
+    private const int MaxDepth = 32;
+
+    [ThreadStatic]
+    private static char[]? t_path;
+
+    private readonly KeyInterner _keys;
+    private readonly Dictionary<string, WplSubfieldSpec>.AlternateLookup<ReadOnlySpan<char>> _subfields;
+    private readonly bool _hasSubfields;
+
+    public JsonMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup, KeyInterner keys)
+        : base(spec, separator, endsGroup)
+    {
+        _keys = keys;
+        var map = new Dictionary<string, WplSubfieldSpec>(StringComparer.Ordinal);
+        foreach (var sub in spec.Subfields)
+        {
+            map.TryAdd(sub.Key, sub);
+        }
+
+        _hasSubfields = map.Count > 0;
+        _subfields = map.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public override int FieldEstimate => 8;
+
+    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    {
+        if (pos >= end || (line[pos] != '{' && line[pos] != '['))
+        {
+            return -1;
+        }
+
+        var path = t_path ??= new char[256];
+        var prefix = 0;
+        if (Spec.Name is { } name)
+        {
+            prefix = Append(ref path, 0, name);
+        }
+
+        var state = new State(line, end, output);
+        var i = pos;
+        var ok = ParseValue(ref state, ref i, ref path, prefix, 0);
+        t_path = path;
+        return ok ? i : -1;
+    }
+
+    private readonly ref struct State(string line, int end, List<Field> output)
+    {
+        public readonly string Line = line;
+        public readonly int End = end;
+        public readonly List<Field> Output = output;
+    }
+
+    private bool ParseValue(ref State st, ref int i, ref char[] path, int pathLen, int depth)
+    {
+        SkipWs(st, ref i);
+        if (i >= st.End || depth > MaxDepth)
+        {
+            return false;
+        }
+
+        var line = st.Line;
+        var c = line[i];
+        if (c == '{')
+        {
+            i++;
+            SkipWs(st, ref i);
+            if (i < st.End && line[i] == '}')
+            {
+                i++;
+                return true;
+            }
+
+            while (true)
+            {
+                SkipWs(st, ref i);
+                if (i >= st.End || line[i] != '"')
+                {
+                    return false;
+                }
+
+                var close = WplScan.QuoteEnd(line.AsSpan(i + 1, st.End - i - 1), out var escaped);
+                if (close < 0)
+                {
+                    return false;
+                }
+
+                var len = pathLen;
+                if (pathLen > 0)
+                {
+                    len = Append(ref path, len, "/");
+                }
+
+                len = escaped
+                    ? Append(ref path, len, Decode(line.AsSpan(i + 1, close)))
+                    : Append(ref path, len, line.AsSpan(i + 1, close));
+                i += close + 2;
+                SkipWs(st, ref i);
+                if (i >= st.End || line[i] != ':')
+                {
+                    return false;
+                }
+
+                i++;
+                if (!ParseValue(ref st, ref i, ref path, len, depth + 1))
+                {
+                    return false;
+                }
+
+                SkipWs(st, ref i);
+                if (i < st.End && line[i] == ',')
+                {
+                    i++;
+                    continue;
+                }
+
+                if (i < st.End && line[i] == '}')
+                {
+                    i++;
+                    return true;
+                }
+
+                return false;
+            }
+        }
+
+        if (c == '[')
+        {
+            i++;
+            SkipWs(st, ref i);
+            if (i < st.End && line[i] == ']')
+            {
+                i++;
+                return true;
+            }
+
+            for (var index = 0; ; index++)
+            {
+                var len = Append(ref path, pathLen, "[");
+                len = AppendInt(ref path, len, index);
+                len = Append(ref path, len, "]");
+                if (!ParseValue(ref st, ref i, ref path, len, depth + 1))
+                {
+                    return false;
+                }
+
+                SkipWs(st, ref i);
+                if (i < st.End && line[i] == ',')
+                {
+                    i++;
+                    continue;
+                }
+
+                if (i < st.End && line[i] == ']')
+                {
+                    i++;
+                    return true;
+                }
+
+                return false;
+            }
+        }
+
+        Value value;
+        if (c == '"')
+        {
+            var close = WplScan.QuoteEnd(line.AsSpan(i + 1, st.End - i - 1), out var escaped);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            value = escaped ? Value.String(Decode(line.AsSpan(i + 1, close))) : Value.String(line.AsMemory(i + 1, close));
+            i += close + 2;
+        }
+        else if (c == 'n' && line.AsSpan(i, st.End - i).StartsWith("null", StringComparison.Ordinal))
+        {
+            i += 4;
+            return true;
+        }
+        else if (c is 't' or 'f')
+        {
+            var n = WplScan.Bool(line.AsSpan(i, st.End - i), out var b);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            value = Value.Bool(b);
+            i += n;
+        }
+        else
+        {
+            var s = line.AsSpan(i, st.End - i);
+            var nf = WplScan.Float(s, out var d);
+            if (nf == 0)
+            {
+                return false;
+            }
+
+            var ni = WplScan.Digit(s, out var l);
+            value = ni == nf ? Value.Int(l) : Value.Float(d);
+            i += nf;
+        }
+
+        Emit(ref st, path.AsSpan(0, pathLen), value);
+        return true;
+    }
+
+    private void Emit(ref State st, ReadOnlySpan<char> path, Value value)
+    {
+        if (_hasSubfields && _subfields.TryGetValue(path, out var sub))
+        {
+            if (sub.Type == WplType.Ignore)
+            {
+                return;
+            }
+
+            if (value.Kind == ValueKind.String && WplScan.TryConvert(sub.Type, value.TextMemory, out var typed))
+            {
+                value = typed;
+            }
+
+            st.Output.Add(new Field(sub.EffectiveName, value));
+            return;
+        }
+
+        st.Output.Add(new Field(path.Length == 0 ? Name : _keys.Intern(path), value));
+    }
+
+    private static void SkipWs(in State st, ref int i)
+    {
+        while (i < st.End && st.Line[i] is ' ' or '\t' or '\r' or '\n')
+        {
+            i++;
+        }
+    }
+
+    private static int Append(ref char[] buffer, int length, ReadOnlySpan<char> text)
+    {
+        if (length + text.Length > buffer.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + text.Length));
+        }
+
+        text.CopyTo(buffer.AsSpan(length));
+        return length + text.Length;
+    }
+
+    private static int AppendInt(ref char[] buffer, int length, int value)
+    {
+        Span<char> tmp = stackalloc char[11];
+        value.TryFormat(tmp, out var written, default, CultureInfo.InvariantCulture);
+        return Append(ref buffer, length, tmp[..written]);
+    }
+
+    /// <summary>Decodes JSON string escapes (<c>\n</c>, <c>\uXXXX</c>, …).</summary>
+    private static string Decode(ReadOnlySpan<char> s)
+    {
+        var sb = new StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c != '\\' || i + 1 >= s.Length)
+            {
+                sb.Append(c);
+                continue;
+            }
+
+            var e = s[++i];
+            switch (e)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case 'r': sb.Append('\r'); break;
+                case 'b': sb.Append('\b'); break;
+                case 'f': sb.Append('\f'); break;
+                case 'u' when i + 4 < s.Length && ushort.TryParse(s.Slice(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
+                    sb.Append((char)code);
+                    i += 4;
+                    break;
+                default: sb.Append(e); break;
+            }
+        }
+
+        return sb.ToString();
+    }
+}

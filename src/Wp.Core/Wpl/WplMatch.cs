@@ -1,0 +1,15 @@
+using Wp.Core.Records;
+
+namespace Wp.Core.Wpl;
+
+/// <summary>
+/// The outcome of matching one line. A match carries the rule and the record (and the trimmed
+/// leftover, when one was accepted); a miss carries why (<c>"blank"</c> for whitespace-only lines).
+/// </summary>
+internal readonly record struct WplMatch(WplRule? Rule, Record? Record, string? Residue, string? MissReason)
+{
+    public bool IsMatch => Rule is not null;
+
+    /// <summary>The miss reason of a whitespace-only line.</summary>
+    public const string Blank = "blank";
+}

@@ -1,0 +1,158 @@
+using Wp.Core.Config;
+using Wp.Core.Records;
+
+namespace Wp.Core.Wpl;
+
+/// <summary>
+/// Every loaded rule, in load order, compiled once. <see cref="Match"/> is thread-safe: rules are
+/// immutable and per-call scratch space is thread-local.
+/// </summary>
+internal sealed class WplRuleSet
+{
+    /// <summary>A leftover longer than this share of the line fails the rule (SPEC §5.3).</summary>
+    public const double MaxResidueShare = 0.2;
+
+    [ThreadStatic]
+    private static List<Field>? t_scratch;
+
+    private readonly WplRule[] _rules;
+
+    private WplRuleSet(WplRule[] rules) => _rules = rules;
+
+    public IReadOnlyList<WplRule> Rules => _rules;
+
+    /// <summary>
+    /// Parses every <c>parse*.wpl</c> under <paramref name="dir"/> (recursive, ordinal path order).
+    /// Throws <see cref="ConfigException"/> when the folder is missing or any file has errors.
+    /// </summary>
+    public static WplRuleSet LoadDirectory(string dir)
+    {
+        if (!Directory.Exists(dir))
+        {
+            throw new ConfigException(dir, "WPL folder not found");
+        }
+
+        var files = Directory.GetFiles(dir, "parse*.wpl", SearchOption.AllDirectories);
+        Array.Sort(files, StringComparer.Ordinal);
+        var sources = new List<(string, string)>(files.Length);
+        foreach (var file in files)
+        {
+            sources.Add((file, File.ReadAllText(file)));
+        }
+
+        return Parse(sources);
+    }
+
+    /// <summary>
+    /// Parses (file, text) pairs in order. Every file's first syntax error is collected; any error
+    /// throws one <see cref="ConfigException"/> listing all of them. Duplicate rule paths are errors.
+    /// </summary>
+    public static WplRuleSet Parse(IEnumerable<(string File, string Text)> sources)
+    {
+        var problems = new List<ConfigProblem>();
+        var keys = new KeyInterner();
+        var rules = new List<WplRule>();
+        var seen = new Dictionary<string, WplRuleSpec>(StringComparer.Ordinal);
+        foreach (var (file, text) in sources)
+        {
+            foreach (var spec in WplParser.ParseFile(file, text, problems))
+            {
+                if (seen.TryGetValue(spec.Path, out var first))
+                {
+                    problems.Add(new ConfigProblem(file, spec.Line, spec.Column,
+                        $"duplicate rule path '{spec.Path}' (first defined at {first.File}:{first.Line})"));
+                    continue;
+                }
+
+                seen.Add(spec.Path, spec);
+                rules.Add(new WplRule(spec, keys));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(problems);
+        }
+
+        return new WplRuleSet([.. rules]);
+    }
+
+    /// <summary>
+    /// Tries every rule in load order; the first that matches wins. A leftover of at most 20% of
+    /// the line is accepted and returned as <see cref="WplMatch.Residue"/>. Never throws.
+    /// </summary>
+    public WplMatch Match(string line)
+    {
+        var start = 0;
+        var end = line.Length;
+        while (start < end && char.IsWhiteSpace(line[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(line[end - 1]))
+        {
+            end--;
+        }
+
+        if (start == end)
+        {
+            return new WplMatch(null, null, null, WplMatch.Blank);
+        }
+
+        var scratch = t_scratch ??= new List<Field>(64);
+        WplRule? closest = null;
+        WplMiss closestMiss = default;
+        var maxLeftover = (int)(line.Length * MaxResidueShare);
+        foreach (var rule in _rules)
+        {
+            scratch.Clear();
+            WplMiss miss;
+            bool ok;
+            int stop;
+            try
+            {
+                ok = rule.TryMatch(line, start, end, scratch, out stop, out miss);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A matcher bug must cost one rule attempt, never the pipeline (Match never throws).
+                ok = false;
+                stop = start;
+                miss = new WplMiss(0, WplMissKind.Value, start);
+            }
+
+            if (ok)
+            {
+                var leftover = line.AsSpan(stop, end - stop).Trim();
+                if (leftover.Length <= maxLeftover)
+                {
+                    var record = new Record(scratch.Count);
+                    foreach (var field in scratch)
+                    {
+                        record.Add(field);
+                    }
+
+                    scratch.Clear();
+                    return new WplMatch(rule, record, leftover.Length == 0 ? null : leftover.ToString(), null);
+                }
+
+                miss = new WplMiss(miss.Field, WplMissKind.Leftover, stop);
+            }
+
+            if (closest is null || miss.Field > closestMiss.Field)
+            {
+                closest = rule;
+                closestMiss = miss;
+            }
+        }
+
+        scratch.Clear();
+        if (closest is null)
+        {
+            return new WplMatch(null, null, null, "no rules loaded");
+        }
+
+        return new WplMatch(null, null, null, $"closest {closest.Path}: {closest.Describe(closestMiss, end)}");
+    }
+}
