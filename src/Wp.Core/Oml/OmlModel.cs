@@ -37,7 +37,7 @@ internal sealed class OmlModel
     {
         foreach (var pattern in RulePatterns)
         {
-            if (Wpl.RulePattern.IsMatch(pattern, rulePath))
+            if (Routing.GlobPattern.IsMatch(pattern, rulePath))
             {
                 return true;
             }

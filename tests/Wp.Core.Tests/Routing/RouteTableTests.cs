@@ -5,20 +5,6 @@ namespace Wp.Core.Tests.Routing;
 
 public sealed class RouteTableTests
 {
-    [Theory]
-    [InlineData("/sys/*", "/sys/benchmark_1", true)]
-    [InlineData("/sys/*", "/sys/a/b", true)]
-    [InlineData("*", "/anything", true)]
-    [InlineData("/sys/*_1", "/sys/benchmark_1", true)]
-    [InlineData("/sys/*_1", "/sys/benchmark_2", false)]
-    [InlineData("/sys/benchmark_1", "/sys/benchmark_1", true)]
-    [InlineData("/sys/benchmark", "/sys/benchmark_1", false)]
-    [InlineData("/example/*", "/sys/x", false)]
-    public void Glob_star_matches_any_characters_including_slashes(string pattern, string path, bool expected)
-    {
-        GlobPattern.IsMatch(pattern, path).Should().Be(expected);
-    }
-
     [Fact]
     public void The_longest_matching_pattern_wins_whichever_group_has_it()
     {

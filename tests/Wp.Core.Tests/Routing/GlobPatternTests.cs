@@ -1,8 +1,8 @@
-using Wp.Core.Wpl;
+using Wp.Core.Routing;
 
-namespace Wp.Core.Tests.Wpl;
+namespace Wp.Core.Tests.Routing;
 
-public class RulePatternTests
+public class GlobPatternTests
 {
     [Theory]
     [InlineData("/sys/*", "/sys/benchmark_1", true)]
@@ -20,5 +20,5 @@ public class RulePatternTests
     [InlineData("", "/x", false)]
     [InlineData("/SYS/*", "/sys/x", false)]
     public void Star_matches_any_characters_including_slashes(string pattern, string path, bool expected) =>
-        RulePattern.IsMatch(pattern, path).Should().Be(expected);
+        GlobPattern.IsMatch(pattern, path).Should().Be(expected);
 }
