@@ -1,4 +1,4 @@
-using System.CommandLine;
+using Wp.Cli.Wproj;
 using Wp.Core.Hosting.Cli;
 
-return await CliHost.InvokeAsync(new RootCommand("wproj — project tool: init, check, stat, validate (coming with the wproj issue)"), args);
+return await CliHost.InvokeAsync(WprojCommands.Root(), args);
