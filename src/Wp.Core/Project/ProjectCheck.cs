@@ -21,7 +21,7 @@ internal static class ProjectCheck
         var table = new TextTable(
             new TableColumn("item", Fit: Fit.PathLeft, MinWidth: 24),
             new TableColumn("result"),
-            new TableColumn("detail", Fit: Fit.Wrap, MinWidth: 24));
+            new TableColumn("detail", Fit: Fit.Wrap, MinWidth: 32));
         foreach (var item in report.Items)
         {
             table.Add(item.Item, item.Result switch
@@ -171,7 +171,7 @@ internal static class ProjectCheck
     {
         if (!Directory.Exists(engine.WplRoot))
         {
-            context.MissingFolder(engineDoc, engine.WplRoot, CheckResult.Fail, "models.wpl", ["models", "wpl"], "WPL rules folder is missing");
+            context.MissingFolder(engineDoc, engine.WplRoot, CheckResult.Fail, "models.wpl", ["models", "wpl"], "WPL rules folder is missing", null);
         }
         else
         {
@@ -198,7 +198,7 @@ internal static class ProjectCheck
 
         if (!Directory.Exists(engine.OmlRoot))
         {
-            context.MissingFolder(engineDoc, engine.OmlRoot, CheckResult.Warn, "models.oml", ["models", "oml"], "OML folder is missing: no models");
+            context.MissingFolder(engineDoc, engine.OmlRoot, CheckResult.Warn, "models.oml", ["models", "oml"], "OML folder is missing: no models", null);
             return [];
         }
 
@@ -254,7 +254,7 @@ internal static class ProjectCheck
 
         if (count > 0 && bad == 0)
         {
-            context.Report.Add("oml references", CheckResult.Ok, $"{Plural(count, "model name")} of business groups resolve");
+            context.Report.Add("oml references", CheckResult.Ok, $"every oml name of the business groups is a model ({count})");
         }
     }
 
@@ -263,7 +263,7 @@ internal static class ProjectCheck
     {
         if (!Directory.Exists(engine.SinkRoot))
         {
-            context.MissingFolder(engineDoc, engine.SinkRoot, CheckResult.Fail, "sink_root", ["sink_root"], "sink folder is missing: no groups, no defaults");
+            context.MissingFolder(engineDoc, engine.SinkRoot, CheckResult.Fail, "sink_root", ["sink_root"], "sink folder is missing: no groups, no defaults", ["topology", "sinks"]);
         }
         else
         {
@@ -373,11 +373,11 @@ internal static class ProjectCheck
             Report.Add(at, CheckResult.Fail, DisplayPath.InMessage(Root, problem.Message));
         }
 
-        /// <summary>A folder named (or defaulted) in conf/wparse.toml is missing: located at its key when it is set.</summary>
-        public void MissingFolder(TomlTableNode? engineDoc, string folder, CheckResult result, string key, string[] keyPath, string what)
+        /// <summary>A folder named (or defaulted) in conf/wparse.toml is missing: located at its key (or the key's alias) when it is set.</summary>
+        public void MissingFolder(TomlTableNode? engineDoc, string folder, CheckResult result, string key, string[] keyPath, string what, string[]? aliasPath)
         {
             var file = Root.Conf(EngineLoader.FileName);
-            var entry = Find(engineDoc, keyPath);
+            var entry = Find(engineDoc, keyPath) ?? (aliasPath is null ? null : Find(engineDoc, aliasPath));
             var message = entry is null
                 ? $"{what}: {Show(folder)} ({key} not set; that is its default)"
                 : $"{what}: {key} = {Show(folder)}";

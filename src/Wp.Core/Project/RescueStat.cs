@@ -118,8 +118,9 @@ internal static class RescueStat
             }
 
             table.AddRule();
-            table.Add("total", Num(files.Sum(f => f.Lines ?? 0)), Num(files.Sum(f => f.Bytes)), Summary(files));
+            table.Add("total", Num(files.Sum(f => f.Lines ?? 0)), Num(files.Sum(f => f.Bytes)));
             table.Write(output, style);
+            output.WriteLine(Summary(files));
             if (files.Any(f => f.Lines is null))
             {
                 output.WriteLine("lines '-': the file is held by a live writer and cannot be read now");

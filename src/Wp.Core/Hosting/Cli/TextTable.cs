@@ -124,14 +124,24 @@ internal sealed class TextTable
         }
 
         var excess = widths.Sum() + (Gap.Length * (widths.Length - 1)) - lineWidth;
+
+        // Wrapped columns give up width first (wrapping loses nothing), then cut columns, widest first.
+        excess = Shrink(widths, excess, wrapOnly: true);
+        Shrink(widths, excess, wrapOnly: false);
+        return widths;
+    }
+
+    /// <summary>Takes one column at a time from the widest eligible column above its minimum; returns what is still too wide.</summary>
+    private int Shrink(int[] widths, int excess, bool wrapOnly)
+    {
         while (excess > 0)
         {
-            // Take one column from the widest shrinkable column that is still above its minimum.
             var pick = -1;
             for (var i = 0; i < widths.Length; i++)
             {
                 var min = Math.Max(_columns[i].MinWidth, _columns[i].Header.Length);
-                if (_columns[i].Fit != Fit.Keep && widths[i] > min && (pick < 0 || widths[i] > widths[pick]))
+                var eligible = wrapOnly ? _columns[i].Fit == Fit.Wrap : _columns[i].Fit != Fit.Keep;
+                if (eligible && widths[i] > min && (pick < 0 || widths[i] > widths[pick]))
                 {
                     pick = i;
                 }
@@ -146,7 +156,7 @@ internal sealed class TextTable
             excess--;
         }
 
-        return widths;
+        return excess;
     }
 
     private void WriteLine(TextWriter output, ConsoleStyle style, StringBuilder line, int[] widths, TableCell[] row)
