@@ -78,6 +78,12 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// <summary>True while batches go to rescue files instead of the primary.</summary>
     public bool IsDiverting => _diverting;
 
+    /// <summary>
+    /// The current probe loop: completes when it has swapped back (or at shutdown). Lets tests
+    /// wait for a swap-back instead of sleeping.
+    /// </summary>
+    internal Task ProbeTask => _probe;
+
     /// <summary>The open rescue file while diverting; otherwise null. For logs and tests.</summary>
     public string? CurrentRescueFile => _rescue.CurrentPath;
 
