@@ -6,11 +6,11 @@ namespace Wp.Core.Tests.Support;
 /// <summary>Stands in for the error group: keeps each forwarded batch (copied) with its reason.</summary>
 internal sealed class CollectingErrorForwarder : IErrorGroupForwarder
 {
-    public List<(string Sink, List<Record> Batch, string Reason)> Received { get; } = [];
+    public List<(List<Record> Batch, string Reason)> Received { get; } = [];
 
-    public ValueTask ForwardAsync(string sinkName, IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken)
+    public ValueTask ForwardAsync(IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken)
     {
-        Received.Add((sinkName, [.. batch], reason));
+        Received.Add(([.. batch], reason));
         return ValueTask.CompletedTask;
     }
 }

@@ -6,8 +6,9 @@ namespace Wp.Core.Sinks.Runtime;
 internal interface IErrorGroupForwarder
 {
     /// <summary>
-    /// Takes a batch the sink could not write. The caller may reuse <paramref name="batch"/> after
+    /// Takes a batch the sink could not write; <paramref name="reason"/> names the sink and the error.
+    /// The caller may reuse <paramref name="batch"/> after
     /// this returns: copy the list if it is kept.
     /// </summary>
-    ValueTask ForwardAsync(string sinkName, IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken);
+    ValueTask ForwardAsync(IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken);
 }

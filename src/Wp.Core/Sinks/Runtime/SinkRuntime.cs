@@ -250,7 +250,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
                     batch.Count);
                 if (batch.Count > 0)
                 {
-                    await _tolerant!.ForwardAsync(SinkName, batch, reason, cancellationToken);
+                    await _tolerant!.ForwardAsync(batch, $"sink {SinkName} failed: {reason}", cancellationToken);
                     Stats.AddToError(batch.Count);
                 }
 

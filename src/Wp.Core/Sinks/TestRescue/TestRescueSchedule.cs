@@ -43,7 +43,7 @@ internal readonly record struct TestRescueSchedule
     /// <exception cref="ConfigException">A value is not a non-negative whole number of milliseconds.</exception>
     public static TestRescueSchedule From(
         IReadOnlyDictionary<string, object> parameters,
-        string source,
+        string source = "test_rescue params",
         Func<string, string?>? getEnvironmentVariable = null)
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;

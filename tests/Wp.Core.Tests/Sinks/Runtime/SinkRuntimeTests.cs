@@ -192,8 +192,7 @@ public sealed class SinkRuntimeTests : IDisposable
         (await runtime.WriteAsync(Batch(2), default)).Should().Be(SinkWriteOutcome.Delivered);
 
         forwarder.Received.Should().ContainSingle();
-        forwarder.Received[0].Sink.Should().Be("s1");
-        forwarder.Received[0].Reason.Should().Be("fake: connection refused");
+        forwarder.Received[0].Reason.Should().Be("sink s1 failed: fake: connection refused");
         Texts(forwarder.Received[0].Batch).Should().Equal(Texts(failed));
         runtime.Stats.ToError.Should().Be(3);
         runtime.Stats.Delivered.Should().Be(2);
