@@ -7,7 +7,7 @@ namespace Wp.Core.Tests.Support;
 /// A temporary work root named after the calling test (so a leftover folder says who made it),
 /// with helpers to write and read files by work-root-relative path. Deleted on Dispose.
 /// </summary>
-public sealed class TempWorkRoot : IDisposable
+internal sealed class TempWorkRoot : IDisposable
 {
     private TempWorkRoot(string path)
     {

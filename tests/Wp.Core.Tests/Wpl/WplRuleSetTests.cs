@@ -35,7 +35,7 @@ public class WplRuleSetTests
     {
         var rules = Rules("rule words { (chars, chars) }", "rule numbers { (digit, digit) }");
         rules.Match("1 2").Rule!.Path.Should().Be("/t/words");
-        rules.Match("1 2").Record![0].Value.Kind.Should().Be(Records.ValueKind.String);
+        rules.Match("1 2").Record![0].Value.Kind.Should().Be(Wp.Core.Records.ValueKind.String);
     }
 
     [Fact]
