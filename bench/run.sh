@@ -68,6 +68,10 @@ sink_group file_kv_sink
 measure "wparse file -> kv file" wparse batch --work-root "$WORK"
 got=$(wc -l < "$WORK/data/out_dat/nginx.kv")
 [ "$got" -eq "$LINES" ] || { echo "bench: kv output has $got lines, expected $LINES" >&2; exit 1; }
+sink_group file_rescue_sink
+measure "wparse file -> rescue (down)" env WP_TEST_RESCUE_UP_MS=0 WP_TEST_RESCUE_DOWN_MS=1000 wparse batch --work-root "$WORK"
+got=$(cat "$WORK"/data/rescue/nginx_sink-*.dat | wc -l)
+[ "$got" -eq "$LINES" ] || { echo "bench: rescue files hold $got entries, expected $LINES" >&2; exit 1; }
 
 base_wall=$(printf '%s\n' "${RESULTS[0]}" | cut -d'|' -f2)
 echo

@@ -55,7 +55,7 @@ internal sealed class WparseEngine
         var sources = config.Sources.Where(s => s.Enable)
             .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
             .ToList();
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers], _time);
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time);
 
         var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 4)
         {
@@ -74,7 +74,7 @@ internal sealed class WparseEngine
             monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
             statStop.Token);
 
-        var failures = await ReadAllAsync(sources, lines.Writer, readStop.Token, log);
+        var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
         await Task.WhenAll(parseTasks);
         await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
         await statStop.CancelAsync();
@@ -96,7 +96,7 @@ internal sealed class WparseEngine
     }
 
     /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>
-    private async Task<int> ReadAllAsync(IReadOnlyList<FileSource> sources, ChannelWriter<LineBatch> lines, CancellationToken stop, ILogger log)
+    private async Task<int> ReadAllAsync(IReadOnlyList<FileSource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationToken stop)
     {
         var failures = 0;
         var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, _options.Follow, stop))).ToList();

@@ -11,7 +11,7 @@ internal static class SinkBackendFactory
     public static ISinkBackend Create(SinkOptions sink, TimeProvider time) => sink.Type switch
     {
         "file" => CreateFile(sink),
-        "test_rescue" => new TestRescueBackend(CreateFile(sink), TestRescueSchedule.From(sink.Params), time),
+        "test_rescue" => new TestRescueBackend(CreateFile(sink), TestRescueSchedule.From(sink.Params, sink.SourceFile), time),
         "blackhole" => new BlackholeSinkBackend(),
         _ => throw new ConfigException(sink.SourceFile, sink.SourceLine, null, $"sink {sink.Name}: unknown backend type '{sink.Type}'"),
     };

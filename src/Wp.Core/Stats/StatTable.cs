@@ -14,7 +14,7 @@ internal static class StatTable
         {
             l.Row.Stage,
             l.Row.Name,
-            Shorten(l.Row.Target, 40),
+            Shorten(l.Row.Target, 32),
             l.Row.Total.ToString("N0", CultureInfo.InvariantCulture),
             l.Row.Success.ToString("N0", CultureInfo.InvariantCulture),
             l.Row.RatePercent.ToString("0.0", CultureInfo.InvariantCulture),

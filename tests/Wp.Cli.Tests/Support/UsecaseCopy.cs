@@ -39,6 +39,20 @@ internal sealed class UsecaseCopy : IDisposable
         File.WriteAllText(PathOf(relative), text.Replace(find, replace, StringComparison.Ordinal));
     }
 
+    /// <summary>Points the benchmark sink at a plain kv file instead of the failing test_rescue backend.</summary>
+    public void UsePlainFileSinks() =>
+        Edit("sink/business.d/benchmark.toml", "connect = \"file_rescue_sink\"", "connect = \"file_kv_sink\"");
+
+    /// <summary>Sets the benchmark group's failure strategy.</summary>
+    public void SetBenchmarkOnError(string strategy) =>
+        Edit("sink/business.d/benchmark.toml", "on_error = \"fix_retry\"", $"on_error = \"{strategy}\"");
+
+    /// <summary>Sealed (<c>.dat</c>) and open (<c>.dat.lock</c>) rescue files of a sink.</summary>
+    public string[] RescueFiles(string sink, string suffix = ".dat") =>
+        Directory.Exists(PathOf("data/rescue"))
+            ? Directory.GetFiles(PathOf("data/rescue"), sink + "-*" + suffix).Order(StringComparer.Ordinal).ToArray()
+            : [];
+
     public void Dispose()
     {
         try

@@ -17,7 +17,7 @@ public sealed class WparseDaemonTests
         var nginx = File.ReadAllText(root.PathOf("models/wpl/example/sample.dat"));
         File.WriteAllText(root.PathOf("data/in_dat/gen.dat").EnsureFolder(), Repeat(nginx, 100));
 
-        using var daemon = ToolProcess.Start("wparse", root.Root, ["daemon", "--stat", "1", "-p"]);
+        using var daemon = ToolProcess.Start("wparse", root.Root, ["daemon", "--stat", "1", "-p", "--speed-limit", "0"]);
         await Eventually.Async(() => daemon.StdOut.Contains("file_1") && PickTotal(daemon.StdOut) == 100, daemon);
         File.AppendAllText(root.PathOf("data/in_dat/gen.dat"), Repeat(nginx, 250));
         await Eventually.Async(() => PickTotal(daemon.StdOut) == 350, daemon);

@@ -1,0 +1,414 @@
+using Serilog;
+using Wp.Core.Config;
+using Wp.Core.Records;
+using Wp.Core.Rescue;
+
+namespace Wp.Core.Sinks.Runtime;
+
+/// <summary>
+/// Owns one sink's primary backend and everything that can go wrong with it (SPEC §8,
+/// ARCHITECTURE practices 1–2): a failed batch is handled by the group's strategy, and under
+/// <c>fix_retry</c> rescue files are the last link of the chain — the whole failed batch and every
+/// later one go there until a background probe finds the primary healthy again.
+/// </summary>
+/// <remarks>
+/// <para>Callers: one task per sink calls <see cref="WriteAsync"/> and <see cref="FlushAsync"/>
+/// sequentially; <see cref="Stats"/> and <see cref="IsDiverting"/> may be read from any thread.</para>
+/// <para><b>Swap and probe synchronisation.</b> The invariant: at any moment exactly one party
+/// uses the primary — the writer side while <c>_diverting</c> is false, the probe loop while it is
+/// true — and <c>_diverting</c>, the rescue writer and every counter change only under
+/// <c>_gate</c>. The writer side (Write/Flush/Dispose) holds <c>_gate</c> for a whole call. The
+/// writer turns diversion on (under the gate) and only then starts the probe loop. The probe
+/// calls <see cref="ISinkBackend.ProbeAsync"/> <i>without</i> the gate, so a slow or hanging probe
+/// never holds up writes into the rescue file; after a successful probe it takes the gate, seals
+/// the rescue file and clears <c>_diverting</c>, and ends. The next writer call sees the flag under
+/// the same gate (a happens-before edge) and goes to the primary, which the probe no longer
+/// touches. So a batch goes wholly to the primary or wholly to rescue, a swap-back never happens
+/// mid-batch, and the rescue file is sealed promptly even when no more batches arrive.</para>
+/// </remarks>
+internal sealed class SinkRuntime : IAsyncDisposable
+{
+    private readonly SinkRuntimeOptions _options;
+    private readonly ISinkBackend _primary;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly IErrorGroupForwarder? _tolerant;
+    private readonly RescueWriter _rescue;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _shutdown = new();
+    private volatile bool _diverting;
+    private Task _probe = Task.CompletedTask;
+    private bool _disposed;
+    private int _disposeStarted;
+
+    /// <param name="options">Sink name, strategy, rescue settings, probe backoff.</param>
+    /// <param name="primary">The backend; the runtime owns and disposes it.</param>
+    /// <param name="time">Clock for rescue file names and probe delays.</param>
+    /// <param name="log">Logger; lines carry <c>SourceContext = sink</c>.</param>
+    /// <param name="tolerant">Receives failed batches under <c>tolerant</c>; required for that strategy.</param>
+    public SinkRuntime(
+        SinkRuntimeOptions options,
+        ISinkBackend primary,
+        TimeProvider time,
+        ILogger log,
+        IErrorGroupForwarder? tolerant = null)
+    {
+        if (options.OnError == OnError.Tolerant && tolerant is null)
+        {
+            throw new ArgumentException($"sink {options.SinkName}: a tolerant sink needs an error-group forwarder", nameof(tolerant));
+        }
+
+        if (options.ProbeInitial <= TimeSpan.Zero || options.ProbeMax < options.ProbeInitial)
+        {
+            throw new ArgumentException($"sink {options.SinkName}: probe backoff must satisfy 0 < initial <= max", nameof(options));
+        }
+
+        _options = options;
+        _primary = primary;
+        _time = time;
+        _log = log.ForContext("SourceContext", "sink");
+        _tolerant = tolerant;
+        _rescue = new RescueWriter(options.RescueRoot, options.SinkName, options.MaxFileBytes, time);
+    }
+
+    public string SinkName => _options.SinkName;
+
+    public SinkRuntimeStats Stats { get; } = new();
+
+    /// <summary>True while batches go to rescue files instead of the primary.</summary>
+    public bool IsDiverting => _diverting;
+
+    /// <summary>
+    /// The current probe loop: completes when it has swapped back (or at shutdown). Lets tests
+    /// wait for a swap-back instead of sleeping.
+    /// </summary>
+    internal Task ProbeTask => _probe;
+
+    /// <summary>The open rescue file while diverting; otherwise null. For logs and tests.</summary>
+    public string? CurrentRescueFile => _rescue.CurrentPath;
+
+    /// <summary>
+    /// Writes one batch — wholly to the primary, or, when that fails or the primary is down, per the
+    /// strategy. The caller may reuse <paramref name="batch"/> once this returns.
+    /// </summary>
+    /// <returns>Where the batch went.</returns>
+    /// <exception cref="SinkFailedException"><c>throw</c> strategy and the primary failed (the failed batch is kept in a rescue file when possible; the message says where).</exception>
+    /// <exception cref="RescueUnavailableException">The batch had to be diverted and rescue storage failed; the message says how many records could not be stored.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the batch may be neither delivered nor stored — cancel only to abandon.</exception>
+    public async ValueTask<SinkWriteOutcome> WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_diverting)
+            {
+                Divert(batch);
+                return SinkWriteOutcome.Diverted;
+            }
+
+            try
+            {
+                await _primary.WriteAsync(batch, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                return await HandleWriteFailureAsync(batch, ex, cancellationToken);
+            }
+
+            Stats.AddDelivered(batch.Count);
+            return SinkWriteOutcome.Delivered;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Flushes the primary when it is up. While diverting there is nothing to flush: each diverted
+    /// batch is already written to the rescue file with one unbuffered write. A failed flush is a
+    /// failure like a failed write (minus a batch to divert): under <c>fix_retry</c> later batches are
+    /// diverted. Records the backend had accepted but not flushed are beyond the runtime's reach.
+    /// </summary>
+    /// <exception cref="SinkFailedException"><c>throw</c> strategy and the flush failed.</exception>
+    /// <exception cref="RescueUnavailableException">The flush failed and no rescue file could be opened.</exception>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_diverting)
+            {
+                return;
+            }
+
+            try
+            {
+                await _primary.FlushAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                await HandleWriteFailureAsync([], new SinkUnavailableException("flush failed: " + Describe(ex), ex), cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops probing, flushes the primary if it is up, seals the rescue file, disposes the primary.
+    /// Never throws: failures are logged (an unsealed <c>.dat.lock</c> is adopted by wprescue later).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) == 1)
+        {
+            return;
+        }
+
+        await _shutdown.CancelAsync();
+        await AwaitProbeAsync();
+        await _gate.WaitAsync();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await AwaitProbeAsync(); // one may have started while we waited for the gate; it is already cancelled
+            if (!_diverting)
+            {
+                try
+                {
+                    await _primary.FlushAsync(CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    _log.Error("sink {Sink:l} final flush failed: {Reason:l}", SinkName, Describe(ex));
+                }
+            }
+
+            try
+            {
+                var sealedPath = _rescue.Seal();
+                if (sealedPath is not null)
+                {
+                    _log.Information("sink {Sink:l} rescue file sealed at shutdown: {RescueFile:l}", SinkName, sealedPath);
+                }
+            }
+            catch (RescueUnavailableException ex)
+            {
+                _log.Error("sink {Sink:l} could not seal its rescue file: {Reason:l}", SinkName, ex.Message);
+            }
+            finally
+            {
+                _rescue.Dispose();
+            }
+
+            try
+            {
+                await _primary.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                _log.Warning("sink {Sink:l} dispose failed: {Reason:l}", SinkName, Describe(ex));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+            _shutdown.Dispose();
+        }
+    }
+
+    // Called under the gate, with the primary just failed. batch may be empty (a failed flush).
+    private async ValueTask<SinkWriteOutcome> HandleWriteFailureAsync(IReadOnlyList<Record> batch, Exception ex, CancellationToken cancellationToken)
+    {
+        Stats.AddFailure();
+        var reason = Describe(ex);
+        switch (_options.OnError)
+        {
+            case OnError.Tolerant:
+                _log.Warning(
+                    "sink {Sink:l} failed: {Reason:l}; {Count} records sent to the error group",
+                    SinkName,
+                    reason,
+                    batch.Count);
+                if (batch.Count > 0)
+                {
+                    await _tolerant!.ForwardAsync(batch, $"sink {SinkName} failed: {reason}", cancellationToken);
+                    Stats.AddToError(batch.Count);
+                }
+
+                return SinkWriteOutcome.ToErrorGroup;
+
+            case OnError.Throw:
+                throw FailForThrowStrategy(batch, reason, ex);
+
+            default:
+                var path = OpenRescue(batch, reason);
+                _log.Warning("sink {Sink:l} failed: {Reason:l}; diverting to {RescueFile:l}", SinkName, reason, path);
+                Divert(batch);
+                _diverting = true;
+                _probe = ProbeLoopAsync(_shutdown.Token); // runs to its first delay and returns
+                return SinkWriteOutcome.Diverted;
+        }
+    }
+
+    // throw strategy: the engine stops, but the failed batch is still kept in a rescue file when
+    // possible, so that no strategy loses records (SPEC §8.4 "no strategy drops data silently").
+    private SinkFailedException FailForThrowStrategy(IReadOnlyList<Record> batch, string reason, Exception ex)
+    {
+        var message = $"sink {SinkName} failed: {reason}";
+        if (batch.Count > 0)
+        {
+            try
+            {
+                var path = _rescue.Open();
+                _rescue.Write(batch);
+                Stats.AddDiverted(batch.Count);
+                message += $"; the failed batch of {batch.Count} records was kept in {path}";
+            }
+            catch (RescueUnavailableException rescueError)
+            {
+                Stats.AddNotStored(batch.Count);
+                message += $"; {batch.Count} records could not be stored: {rescueError.Message}";
+            }
+        }
+
+        _log.Error("{Message:l}", message);
+        return new SinkFailedException(SinkName, message, ex);
+    }
+
+    private string OpenRescue(IReadOnlyList<Record> batch, string reason)
+    {
+        try
+        {
+            return _rescue.Open();
+        }
+        catch (RescueUnavailableException ex)
+        {
+            throw NotStored(batch.Count, ex, reason);
+        }
+    }
+
+    // Under the gate. Writes the whole batch to the rescue file (rotating past max_file_bytes).
+    private void Divert(IReadOnlyList<Record> batch)
+    {
+        try
+        {
+            _rescue.Write(batch);
+        }
+        catch (RescueUnavailableException ex)
+        {
+            throw NotStored(batch.Count, ex, reason: null);
+        }
+
+        Stats.AddDiverted(batch.Count);
+    }
+
+    private RescueUnavailableException NotStored(int count, RescueUnavailableException ex, string? reason)
+    {
+        Stats.AddNotStored(count);
+        var withCount = ex.WithRecordsNotStored(count);
+        _log.Error(
+            "sink {Sink:l} {Failure:l}cannot divert: {Error:l}",
+            SinkName,
+            reason is null ? string.Empty : $"failed: {reason}; ",
+            withCount.Message);
+        return withCount;
+    }
+
+    /// <summary>
+    /// Probes the primary with exponential backoff until a probe succeeds, then swaps back under
+    /// the gate. Runs synchronously up to its first delay, so the first probe timer exists as soon
+    /// as the diverting write returns.
+    /// </summary>
+    private async Task ProbeLoopAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.ProbeInitial;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(delay, _time, cancellationToken);
+                try
+                {
+                    await _primary.ProbeAsync(cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    delay = delay * 2 > _options.ProbeMax ? _options.ProbeMax : delay * 2;
+                    _log.Debug("sink {Sink:l} probe failed: {Reason:l}; next probe in {Delay}", SinkName, Describe(ex), delay);
+                    continue;
+                }
+
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    SwapBack();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown: DisposeAsync seals the rescue file.
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "sink {Sink:l} probe loop failed; the sink keeps diverting until shutdown", SinkName);
+        }
+    }
+
+    // Under the gate, after a successful probe.
+    private void SwapBack()
+    {
+        string? sealedPath = null;
+        try
+        {
+            sealedPath = _rescue.Seal();
+        }
+        catch (RescueUnavailableException ex)
+        {
+            // The records stay in the .dat.lock, which wprescue adopts once nobody holds it.
+            _log.Error("sink {Sink:l} could not seal its rescue file: {Reason:l}", SinkName, ex.Message);
+        }
+
+        _diverting = false;
+        _log.Information("sink {Sink:l} reconnect success; rescue file sealed: {RescueFile:l}", SinkName, sealedPath ?? "(none)");
+    }
+
+    private async Task AwaitProbeAsync()
+    {
+        try
+        {
+            await _probe;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static string Describe(Exception ex) =>
+        string.IsNullOrWhiteSpace(ex.Message) ? ex.GetType().Name : ex.Message;
+}

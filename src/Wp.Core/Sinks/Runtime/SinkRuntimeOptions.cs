@@ -1,0 +1,24 @@
+using Wp.Core.Config;
+
+namespace Wp.Core.Sinks.Runtime;
+
+/// <summary>What one sink runtime needs to know; copied from the group, sink and engine options.</summary>
+internal sealed record SinkRuntimeOptions
+{
+    public required string SinkName { get; init; }
+
+    /// <summary>The group's strategy. Default <c>fix_retry</c>.</summary>
+    public OnError OnError { get; init; } = OnError.FixRetry;
+
+    /// <summary>Folder of the rescue files (resolved).</summary>
+    public required string RescueRoot { get; init; }
+
+    /// <summary>A rescue file is sealed after the batch that reaches this size. Default 64 MiB.</summary>
+    public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Wait before the first health probe of a down primary. Default 100 ms.</summary>
+    public TimeSpan ProbeInitial { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The probe wait doubles up to this. Default 5 s.</summary>
+    public TimeSpan ProbeMax { get; init; } = TimeSpan.FromSeconds(5);
+}

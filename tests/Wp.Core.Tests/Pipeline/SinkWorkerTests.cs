@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Core;
+using Wp.Core.Config;
+using Wp.Core.Pipeline;
+using Wp.Core.Records;
+using Wp.Core.Sinks;
+using Wp.Core.Sinks.Runtime;
+using Wp.Core.Tests.Support;
+using Record = Wp.Core.Records.Record;
+
+namespace Wp.Core.Tests.Pipeline;
+
+public sealed class SinkWorkerTests
+{
+    [Fact]
+    public async Task Records_are_written_in_batches_of_batch_size_and_the_rest_when_the_channel_completes()
+    {
+        using var dir = new TempDir();
+        var backend = new BatchRecordingBackend();
+        var worker = Worker(backend, dir, batchSize: 1000, new FakeTimeProvider());
+        var run = worker.RunAsync(_ => { });
+
+        foreach (var chunk in Chunks(2500, chunkSize: 300))
+        {
+            await worker.PostAsync(chunk, CancellationToken.None);
+        }
+
+        worker.Complete();
+        await run;
+
+        backend.BatchSizes.Should().Equal(1000, 1000, 500);
+        backend.Records.Select(r => r[0].Value.AsInt).Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i), "order is kept");
+        backend.Flushes.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_partial_batch_is_written_once_the_batch_timeout_passes_on_the_injected_clock()
+    {
+        using var dir = new TempDir();
+        var clock = new FakeTimeProvider();
+        var backend = new BatchRecordingBackend();
+        var worker = Worker(backend, dir, batchSize: 1000, clock);
+        var run = worker.RunAsync(_ => { });
+
+        await worker.PostAsync(Chunks(10, 10).Single(), CancellationToken.None);
+        await WaitUntil(() => backend.BatchSizes.Count == 1, eachTry: () => clock.Advance(TimeSpan.FromMilliseconds(50)));
+
+        backend.BatchSizes.Should().Equal(10);
+        worker.Complete();
+        await run;
+    }
+
+    private static SinkWorker Worker(ISinkBackend backend, TempDir dir, int batchSize, TimeProvider clock)
+    {
+        var group = new SinkGroupOptions { Name = "g", IsInfra = false, Sinks = [], SourceFile = "g.toml", BatchSize = batchSize, BatchTimeoutMs = 300 };
+        var sink = new SinkOptions { Name = "s", Group = "g", Connect = "fake", Type = "fake", Params = new Dictionary<string, object>(), SourceFile = "g.toml" };
+        var runtime = new SinkRuntime(new SinkRuntimeOptions { SinkName = "s", RescueRoot = dir.Combine("rescue") }, backend, clock, Logger.None);
+        return new SinkWorker(sink, group, runtime, clock, Logger.None);
+    }
+
+    private static IEnumerable<IReadOnlyList<Record>> Chunks(int records, int chunkSize) =>
+        Enumerable.Range(0, records).Select(i =>
+        {
+            var record = new Record(1);
+            record.Add("n", Value.Int(i));
+            return record;
+        }).Chunk(chunkSize);
+
+    /// <summary>Polls a condition that depends on another task's progress (not a timing assertion).</summary>
+    private static async Task WaitUntil(Func<bool> condition, Action eachTry)
+    {
+        for (var i = 0; i < 2000 && !condition(); i++)
+        {
+            eachTry();
+            await Task.Delay(5);
+        }
+
+        condition().Should().BeTrue();
+    }
+
+    private sealed class BatchRecordingBackend : ISinkBackend
+    {
+        private readonly List<int> _sizes = [];
+        private readonly List<Record> _records = [];
+
+        public IReadOnlyList<int> BatchSizes { get { lock (_sizes) { return [.. _sizes]; } } }
+
+        public IReadOnlyList<Record> Records { get { lock (_sizes) { return [.. _records]; } } }
+
+        public int Flushes { get; private set; }
+
+        public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+        {
+            lock (_sizes)
+            {
+                _sizes.Add(batch.Count);
+                _records.AddRange(batch);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken)
+        {
+            Flushes++;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

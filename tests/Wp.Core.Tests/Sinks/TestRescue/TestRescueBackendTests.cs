@@ -1,0 +1,157 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Wp.Core.Config;
+using Wp.Core.Records;
+using Wp.Core.Rescue;
+using Wp.Core.Sinks.Runtime;
+using Wp.Core.Sinks.TestRescue;
+using Wp.Core.Tests.Support;
+using Record = Wp.Core.Records.Record;
+
+namespace Wp.Core.Tests.Sinks.TestRescue;
+
+public class TestRescueBackendTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Alternates_up_and_down_forever_starting_up()
+    {
+        var inner = new FakeSinkBackend(_clock);
+        var backend = new TestRescueBackend(inner, new TestRescueSchedule(2000, 1000), _clock);
+        var timeline = new List<(int At, bool Up)>();
+
+        foreach (var step in new[] { 0, 1999, 1, 999, 1, 1999, 1, 999, 1 })
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(step));
+            timeline.Add(((int)(_clock.GetUtcNow() - _clock.Start).TotalMilliseconds, backend.IsUp));
+        }
+
+        timeline.Should().Equal(
+            (0, true), (1999, true), (2000, false), (2999, false), (3000, true),
+            (4999, true), (5000, false), (5999, false), (6000, true));
+        await backend.DisposeAsync();
+        inner.Disposed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task While_down_writes_flushes_and_probes_fail_without_reaching_the_inner_backend()
+    {
+        var inner = new FakeSinkBackend(_clock);
+        var backend = new TestRescueBackend(inner, new TestRescueSchedule(100, 300), _clock);
+        _clock.Advance(TimeSpan.FromMilliseconds(150));
+
+        var write = async () => await backend.WriteAsync([Row()], default);
+        var flush = async () => await backend.FlushAsync(default);
+        var probe = async () => await backend.ProbeAsync(default);
+
+        (await write.Should().ThrowAsync<SinkUnavailableException>()).Which.Message
+            .Should().StartWith("test_rescue: down (phase 0").And.Contain("up again in 250 ms");
+        await flush.Should().ThrowAsync<SinkUnavailableException>();
+        await probe.Should().ThrowAsync<SinkUnavailableException>();
+        inner.Written.Should().BeEmpty();
+        inner.ProbeTimes.Should().BeEmpty();
+
+        _clock.Advance(TimeSpan.FromMilliseconds(250));
+        await backend.WriteAsync([Row()], default);
+        await backend.FlushAsync(default);
+        await backend.ProbeAsync(default);
+        inner.Written.Should().HaveCount(1);
+        inner.Flushes.Should().Be(1);
+    }
+
+    [Fact]
+    public void Always_down_and_always_up_schedules()
+    {
+        var down = new TestRescueBackend(new FakeSinkBackend(), new TestRescueSchedule(0, 10), _clock);
+        var up = new TestRescueBackend(new FakeSinkBackend(), new TestRescueSchedule(10, 0), _clock);
+
+        for (var i = 0; i < 25; i++)
+        {
+            down.IsUp.Should().BeFalse();
+            up.IsUp.Should().BeTrue();
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    [Fact]
+    public void Schedule_defaults_to_2000_ms_each()
+    {
+        var schedule = TestRescueSchedule.From(new Dictionary<string, object>(), "g.toml", _ => null);
+
+        schedule.Should().Be(new TestRescueSchedule(2000, 2000));
+    }
+
+    [Fact]
+    public void Schedule_reads_params_and_the_environment_wins()
+    {
+        var parameters = new Dictionary<string, object> { ["up_ms"] = 700L, ["down_ms"] = 300L };
+        var environment = new Dictionary<string, string> { [TestRescueSchedule.UpEnvironmentVariable] = "50" };
+
+        TestRescueSchedule.From(parameters, "g.toml", _ => null).Should().Be(new TestRescueSchedule(700, 300));
+        TestRescueSchedule.From(parameters, "g.toml", environment.GetValueOrDefault)
+            .Should().Be(new TestRescueSchedule(50, 300));
+
+        environment[TestRescueSchedule.DownEnvironmentVariable] = "25";
+        TestRescueSchedule.From(parameters, "g.toml", environment.GetValueOrDefault)
+            .Should().Be(new TestRescueSchedule(50, 25));
+    }
+
+    [Theory]
+    [InlineData("up_ms", -1L, null)]
+    [InlineData("up_ms", "soon", null)]
+    [InlineData("down_ms", 1.5, null)]
+    [InlineData("down_ms", 10L, "ten")]
+    public void Schedule_rejects_bad_values_as_configuration_errors(string key, object value, string? environmentDown)
+    {
+        var parameters = new Dictionary<string, object> { [key] = value };
+
+        var act = () => TestRescueSchedule.From(
+            parameters,
+            "g.toml",
+            name => name == TestRescueSchedule.DownEnvironmentVariable ? environmentDown : null);
+
+        act.Should().Throw<ConfigException>();
+    }
+
+    [Fact]
+    public async Task Under_a_sink_runtime_every_record_ends_up_in_the_file_sink_or_a_rescue_file()
+    {
+        using var dir = new TempDir();
+        var inner = new FakeSinkBackend(_clock);
+        var backend = new TestRescueBackend(inner, new TestRescueSchedule(1000, 1000), _clock);
+        var log = new LogCapture();
+        var runtime = new SinkRuntime(
+            new SinkRuntimeOptions { SinkName = "benchmark_file_sink", RescueRoot = dir.Path },
+            backend,
+            _clock,
+            log.Logger);
+
+        var routed = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            await runtime.WriteAsync([Row(), Row()], default);
+            routed += 2;
+            _clock.Advance(TimeSpan.FromMilliseconds(100)); // 10 s across five outages; probes fire as time passes
+        }
+
+        await runtime.DisposeAsync();
+
+        var files = dir.FileNames();
+        files.Should().OnlyContain(f => f.StartsWith("benchmark_file_sink-", StringComparison.Ordinal) && f.EndsWith(".dat", StringComparison.Ordinal));
+        files.Length.Should().BeGreaterThanOrEqualTo(2);
+        var inRescue = files.Sum(f => File.ReadAllLines(dir.Combine(f)).Length);
+        (inner.Written.Count + inRescue).Should().Be(routed);
+        files.SelectMany(f => File.ReadAllLines(dir.Combine(f)))
+            .All(line => RescueEntryCodec.TryDecode(Encoding.UTF8.GetBytes(line), out _, out _))
+            .Should().BeTrue("every rescue line is an entry");
+        log.Messages().Should().Contain(m => m.Contains("reconnect success"));
+    }
+
+    private static Record Row()
+    {
+        var record = new Record();
+        record.Add("x", Value.Int(1));
+        return record;
+    }
+}
