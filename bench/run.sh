@@ -1,26 +1,60 @@
 #!/usr/bin/env bash
-# Whole-process benchmark harness: generates nginx access-log lines once, then times each
-# scenario as a separate process and prints lines/s, MB/s, the ratio to `cat` (the I/O floor,
-# measured in the same run) and peak RSS. Usage: bench/run.sh [LINES] [RUNS]
+# Whole-process benchmark harness (issue 7). Generates nginx access-log lines deterministically
+# (bench/gen-nginx.awk), then runs every scenario as a separate process, RUNS rounds, each round
+# running all scenarios one after another (so a noisy machine hits them all alike), and prints one
+# table: median wall time, lines/s, MB/s of input, ratio to the mawk reference of the same run
+# (bench/mawk-kv.awk) and peak RSS (largest of the runs, /usr/bin/time).
+#
+# Usage: bench/run.sh [--peers] [LINES] [RUNS]      (defaults 1000000 3; env BENCH_LINES, BENCH_RUNS)
+#   --peers   also run syslog-ng (installed with apt-get when missing) on the same data, if possible
+#
+# Scenarios (issue 7 targets in brackets):
+#   ref  mawk naive split to `key: value`            the reference every ratio uses
+#   1    wparse batch, file -> kv file               [>= 1.1x mawk]
+#   2    wparse batch, sink down -> rescue files     [>= 1.0x mawk]
+#   3    wprescue batch, scenario 2's files -> kv    [>= 1.8x mawk]
+#   4    peak RSS of 3 at LINES/10 and LINES         [<= 100 MiB, flat]
+#   5    start-up: wproj stat file, --help of each   [<= 150 ms each]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PEERS=0
+if [ "${1:-}" = "--peers" ]; then PEERS=1; shift; fi
 LINES="${1:-${BENCH_LINES:-1000000}}"
-RUNS="${2:-${BENCH_RUNS:-1}}"
+RUNS="${2:-${BENCH_RUNS:-3}}"
 OUT="$HERE/out"
 WORK="$OUT/work"
+DATA="$OUT/nginx-$LINES.dat"
 
-for tool in wparse wpgen; do
+for tool in wparse wproj wpgen wprescue; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not on PATH (run ./build.sh bench)" >&2; exit 2; }
 done
+command -v mawk >/dev/null || { echo "bench: installing mawk" >&2; apt-get install -y -qq mawk >/dev/null; }
 if [ ! -x /usr/bin/time ]; then
   echo "bench: installing GNU time for peak RSS" >&2
   apt-get install -y -qq time >/dev/null
 fi
+HAS_REPLAY=0
+if wprescue --help 2>/dev/null | grep -q "^  batch"; then HAS_REPLAY=1; fi
+
+# --- data: generated once per size, reused while the generator is unchanged -------------------
+gen_data() { # $1 = lines, $2 = file
+  local stamp="$2.sum" want
+  want="$1 $(md5sum < "$HERE/gen-nginx.awk" | cut -d' ' -f1)"
+  if [ ! -f "$2" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "bench: generating $1 nginx lines" >&2
+    mawk -v n="$1" -f "$HERE/gen-nginx.awk" > "$2"
+    echo "$want" > "$stamp"
+  fi
+}
+mkdir -p "$OUT"
+gen_data "$LINES" "$DATA"
+BYTES=$(stat -c %s "$DATA")
 
 rm -rf "$WORK"
-mkdir -p "$OUT"
 cp -r "$HERE/workroot/nginx" "$WORK"
+mkdir -p "$WORK/data/in_dat" "$WORK/sink/business.d"
+ln -sf "$DATA" "$WORK/data/in_dat/gen.dat"
 
 sink_group() { # $1 = connector
   local params=""
@@ -39,47 +73,110 @@ $params
 TOML
 }
 
-sink_group blackhole_sink
-wpgen sample --work-root "$WORK" -n "$LINES" >/dev/null
-INPUT="$WORK/data/in_dat/gen.dat"
-BYTES=$(stat -c %s "$INPUT")
-
-# measure NAME CMD... : runs CMD $RUNS times, keeps the median wall time and the largest peak RSS.
-RESULTS=()
-measure() {
-  local name="$1"; shift
-  local walls=() rss=0 i
-  for ((i = 0; i < RUNS; i++)); do
-    rm -rf "$WORK/data/out_dat" "$WORK/data/rescue"
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || {
-      echo "bench: $name failed:" >&2; cat "$OUT/stderr.txt" >&2; exit 1; }
-    read -r wall kb < "$OUT/time.txt"
-    walls+=("$wall")
-    [ "$kb" -gt "$rss" ] && rss="$kb"
-  done
-  local median
-  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  RESULTS+=("$name|$median|$rss")
+# --- measurement ------------------------------------------------------------------------------
+# Results: WALLS[name] = "w1 w2 ...", RSS[name] = max KiB, LINESOF[name] = lines the row processed.
+declare -A WALLS RSS LINESOF
+ORDER=()
+timed() { # NAME LINES CMD... : one run, wall and peak RSS recorded under NAME
+  local name="$1" lines="$2"; shift 2
+  if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; fi
+  LINESOF[$name]=$lines
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || {
+    echo "bench: $name failed (exit $?):" >&2; cat "$OUT/stderr.txt" "$OUT/stdout.txt" >&2; exit 1; }
+  local wall kb
+  read -r wall kb < "$OUT/time.txt"
+  WALLS[$name]="${WALLS[$name]} $wall"
+  [ "$kb" -gt "${RSS[$name]}" ] && RSS[$name]=$kb
+  return 0
 }
+expect_lines() { # WHAT GOT WANT
+  [ "$2" -eq "$3" ] || { echo "bench: $1 has $2 lines, expected $3" >&2; exit 1; }
+}
+clean_outputs() { rm -rf "$WORK/data/out_dat" "$WORK/data/rescue" "$WORK/logs"; }
+rescue_entries() { cat "$WORK"/data/rescue/nginx_sink-*.dat 2>/dev/null | wc -l; }
 
-measure "cat file > file" sh -c "cat '$INPUT' > '$OUT/cat.out'"
-measure "wparse file -> blackhole" wparse batch --work-root "$WORK"
-sink_group file_kv_sink
-measure "wparse file -> kv file" wparse batch --work-root "$WORK"
-got=$(wc -l < "$WORK/data/out_dat/nginx.kv")
-[ "$got" -eq "$LINES" ] || { echo "bench: kv output has $got lines, expected $LINES" >&2; exit 1; }
-sink_group file_rescue_sink
-measure "wparse file -> rescue (down)" env WP_TEST_RESCUE_UP_MS=0 WP_TEST_RESCUE_DOWN_MS=1000 wparse batch --work-root "$WORK"
-got=$(cat "$WORK"/data/rescue/nginx_sink-*.dat | wc -l)
-[ "$got" -eq "$LINES" ] || { echo "bench: rescue files hold $got entries, expected $LINES" >&2; exit 1; }
+REF="mawk naive split -> kv (ref)"
+S1="1 wparse file -> kv file"
+S2="2 wparse sink down -> rescue"
+S3="3 wprescue rescue -> kv file"
+DOWN=(env WP_TEST_RESCUE_UP_MS=0 WP_TEST_RESCUE_DOWN_MS=86400000)
 
-base_wall=$(printf '%s\n' "${RESULTS[0]}" | cut -d'|' -f2)
-echo
-echo "wp benchmark: $LINES nginx lines ($((BYTES / LINES)) B/line avg), median of $RUNS run(s), $(nproc) cores, $(date -u +%Y-%m-%d)"
-printf '%-28s %10s %14s %9s %12s %12s\n' "scenario" "wall s" "lines/s" "MB/s" "x cat" "peak RSS MiB"
-for row in "${RESULTS[@]}"; do
-  IFS='|' read -r name wall kb <<<"$row"
-  awk -v n="$name" -v w="$wall" -v kb="$kb" -v l="$LINES" -v b="$BYTES" -v bw="$base_wall" 'BEGIN {
-    if (w <= 0) w = 0.001; if (bw <= 0) bw = 0.001;
-    printf "%-28s %10.2f %14.0f %9.1f %12.3f %12.1f\n", n, w, l / w, b / w / 1048576, bw / w, kb / 1024 }'
+for ((round = 1; round <= RUNS; round++)); do
+  echo "bench: round $round/$RUNS" >&2
+  timed "cat file > file (I/O floor)" "$LINES" sh -c "cat '$DATA' > '$OUT/cat.out'"
+  timed "$REF" "$LINES" sh -c "mawk -f '$HERE/mawk-kv.awk' '$DATA' > '$OUT/mawk.out'"
+  timed "mawk nginx-aware split (info)" "$LINES" sh -c "mawk -f '$HERE/mawk-nginx.awk' '$DATA' > '$OUT/mawk.out'"
+  expect_lines "mawk output" "$(wc -l < "$OUT/mawk.out")" "$LINES"
+
+  clean_outputs
+  sink_group blackhole_sink
+  timed "wparse file -> blackhole (info)" "$LINES" wparse batch --work-root "$WORK"
+
+  clean_outputs
+  sink_group file_kv_sink
+  timed "$S1" "$LINES" wparse batch --work-root "$WORK"
+  expect_lines "scenario 1 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+
+  clean_outputs
+  sink_group file_rescue_sink
+  timed "$S2" "$LINES" "${DOWN[@]}" wparse batch --work-root "$WORK"
+  expect_lines "scenario 2 rescue files" "$(rescue_entries)" "$LINES"
+
+  if [ "$HAS_REPLAY" = 1 ]; then
+    sink_group file_kv_sink
+    timed "$S3" "$LINES" wprescue batch --work-root "$WORK"
+    expect_lines "scenario 3 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+    expect_lines "scenario 3 rescue files left" "$(rescue_entries)" 0
+  fi
 done
+
+# Scenario 4: the replay's peak RSS must not grow with the number of entries replayed.
+if [ "$HAS_REPLAY" = 1 ]; then
+  SMALL=$((LINES / 10))
+  for n in "$SMALL" "$LINES"; do
+    clean_outputs
+    sink_group file_rescue_sink
+    "${DOWN[@]}" wparse batch --work-root "$WORK" -n "$n" >/dev/null 2>&1
+    expect_lines "scenario 4 rescue files" "$(rescue_entries)" "$n"
+    sink_group file_kv_sink
+    timed "4 wprescue replay of $n" "$n" wprescue batch --work-root "$WORK"
+  done
+fi
+
+# Scenario 5: start-up. The work root holds the LINES-line input and a LINES-line kv output.
+clean_outputs
+sink_group file_kv_sink
+wparse batch --work-root "$WORK" >/dev/null 2>&1
+STARTUP=("wproj stat file" "wparse --help" "wprescue --help" "wproj --help" "wpgen --help")
+for ((round = 1; round <= RUNS; round++)); do
+  timed "5 wproj stat file" 0 wproj stat file --work-root "$WORK"
+  for tool in wparse wprescue wproj wpgen; do
+    timed "5 $tool --help" 0 "$tool" --help
+  done
+done
+
+# --- peers (optional) -------------------------------------------------------------------------
+if [ "$PEERS" = 1 ]; then
+  [ -x "$HERE/peers.sh" ] && "$HERE/peers.sh" "$DATA" "$LINES" "$RUNS" "$OUT" >> "$OUT/peers.txt" 2>&1 || echo "bench: peers skipped (see $OUT/peers.txt)" >&2
+fi
+
+# --- table ------------------------------------------------------------------------------------
+median() { printf '%s\n' $1 | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+REF_RATE=$(awk -v w="$(median "${WALLS[$REF]}")" -v l="$LINES" 'BEGIN { if (w <= 0) w = 0.001; print l / w }')
+echo
+echo "wp benchmark: $LINES nginx lines ($((BYTES / LINES)) B/line avg, bench/gen-nginx.awk), median of $RUNS run(s)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d)"
+printf '| %-34s | %8s | %10s | %7s | %8s | %8s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:"
+for name in "${ORDER[@]}"; do
+  awk -v n="$name" -v w="$(median "${WALLS[$name]}")" -v kb="${RSS[$name]}" -v l="${LINESOF[$name]}" \
+      -v b="$BYTES" -v tl="$LINES" -v ref="$REF_RATE" 'BEGIN {
+    if (l == 0) { printf "| %-34s | %8.3f | %10s | %7s | %8s | %8.1f |\n", n, w, "-", "-", "-", kb / 1024; exit }
+    if (w <= 0) w = 0.001
+    printf "| %-34s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024 }'
+done
+if [ "$HAS_REPLAY" = 0 ]; then
+  echo "(scenarios 3 and 4 skipped: this wprescue has no 'batch' command yet)"
+fi
+[ -f "$OUT/peers.txt" ] && [ "$PEERS" = 1 ] && cat "$OUT/peers.txt"
+exit 0
