@@ -3,7 +3,8 @@
 #   ./build.sh          restore, build and publish the four tools into dist/bin/
 #   ./build.sh test     publish, then run every test (unit + end-to-end); prints "tests: N passed, N failed"
 #   ./build.sh demo     publish, then run the sink_recovery usecase end to end
-#   ./build.sh bench    publish, then run the benchmark harness (bench/run.sh)
+#   ./build.sh bench    publish, then run the benchmark harness (bench/run.sh [--peers] [LINES] [RUNS])
+#   ./build.sh micro    run the BenchmarkDotNet micro benchmarks (bench/Wp.Bench; args go to BenchmarkDotNet)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,5 +51,8 @@ case "$cmd" in
   test) publish; run_tests "$@" ;;
   demo) publish; PATH="$DIST:$PATH" "$ROOT/usecase/core/sink_recovery/run.sh" ;;
   bench) publish; PATH="$DIST:$PATH" "$ROOT/bench/run.sh" "$@" ;;
-  *) echo "usage: ./build.sh [build|test|demo|bench]" >&2; exit 2 ;;
+  micro)
+    # Results land in BenchmarkDotNet.Artifacts/results/ (the *-report-github.md files are the summary).
+    (cd "$ROOT" && WP_ROOT="$ROOT" dotnet run -c Release --project bench/Wp.Bench/Wp.Bench.csproj -- "$@") ;;
+  *) echo "usage: ./build.sh [build|test|demo|bench|micro]" >&2; exit 2 ;;
 esac

@@ -57,7 +57,9 @@ internal sealed class WparseEngine
             .ToList();
         var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time);
 
-        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 4)
+        // Two queued batches per worker: enough to never starve a worker, few enough that lines do
+        // not wait (and age into older GC generations) in the channel.
+        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 2)
         {
             FullMode = BoundedChannelFullMode.Wait,
         });

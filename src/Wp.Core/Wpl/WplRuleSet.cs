@@ -12,6 +12,12 @@ internal sealed class WplRuleSet
     /// <summary>A leftover longer than this share of the line fails the rule (SPEC §5.3).</summary>
     public const double MaxResidueShare = 0.2;
 
+    /// <summary>
+    /// Room left in a matched record for the fields the pipeline appends (<c>wp_src_key</c>, and
+    /// <c>wp_error</c> on the error path), so appending them never regrows the field array.
+    /// </summary>
+    public const int AppendedFields = 2;
+
     [ThreadStatic]
     private static List<Field>? t_scratch;
 
@@ -127,7 +133,7 @@ internal sealed class WplRuleSet
                 var leftover = line.AsSpan(stop, end - stop).Trim();
                 if (leftover.Length <= maxLeftover)
                 {
-                    var record = new Record(scratch.Count);
+                    var record = new Record(scratch.Count + AppendedFields);
                     foreach (var field in scratch)
                     {
                         record.Add(field);
