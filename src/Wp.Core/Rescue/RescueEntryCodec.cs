@@ -50,8 +50,157 @@ internal static class RescueEntryCodec
     [ThreadStatic]
     private static NameCache? t_names;
 
+    [ThreadStatic]
+    private static PlainField[]? t_plain;
+
+    /// <summary>Room for the fields a pipeline appends to a replayed record (as for a parsed one).</summary>
+    private const int WplAppendedFields = 2;
+
+    /// <summary>Printable ASCII except <c>"</c> and <c>\</c>: text that JSON writes byte for byte, unescaped.</summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     /// <summary>Appends one entry for <paramref name="record"/> and a terminating <c>\n</c>.</summary>
     public static void Encode(Record record, IBufferWriter<byte> output)
+    {
+        if (!TryEncodePlain(record, output))
+        {
+            EncodeWithWriter(record, output);
+        }
+    }
+
+    /// <summary>
+    /// The common case written by hand: every name and text is plain ASCII (<see cref="PlainAscii"/>) and
+    /// no value is a float. The bytes are exactly what <see cref="EncodeWithWriter"/> writes (a test
+    /// holds the two together), at a fraction of the cost. Returns false, having committed nothing,
+    /// for any other record.
+    /// </summary>
+    private static bool TryEncodePlain(Record record, IBufferWriter<byte> output)
+    {
+        if (record.Raw is { } raw)
+        {
+            if (raw.AsSpan().ContainsAnyExcept(PlainAscii))
+            {
+                return false;
+            }
+
+            var span = output.GetSpan(raw.Length + 24);
+            var n = Put(span, 0, "{\"v\":1,\"raw\":\""u8);
+            n += Ascii.FromUtf16(raw, span[n..], out var written) == OperationStatus.Done ? written : throw new InvalidOperationException();
+            n = Put(span, n, "\"}\n"u8);
+            output.Advance(n);
+            return true;
+        }
+
+        var fields = record.Fields;
+        var size = 16;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            if (field.Value.Kind == ValueKind.Float || field.Name.AsSpan().ContainsAnyExcept(PlainAscii)
+                || field.Value.Text.ContainsAnyExcept(PlainAscii))
+            {
+                return false;
+            }
+
+            // [" name "," kind "," text "] + separators; numbers and times need at most 28.
+            size += field.Name.Length + field.Value.Text.Length + 40;
+        }
+
+        var buffer = output.GetSpan(size);
+        var pos = Put(buffer, 0, "{\"v\":1,\"f\":["u8);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            var value = field.Value;
+            pos = Put(buffer, pos, i == 0 ? "[\""u8 : ",[\""u8);
+            Ascii.FromUtf16(field.Name, buffer[pos..], out var nameBytes);
+            pos += nameBytes;
+            switch (value.Kind)
+            {
+                case ValueKind.String:
+                case ValueKind.Ip:
+                    pos = Put(buffer, pos, value.Kind == ValueKind.String ? "\",\"s\",\""u8 : "\",\"ip\",\""u8);
+                    Ascii.FromUtf16(value.Text, buffer[pos..], out var textBytes);
+                    pos = Put(buffer, pos + textBytes, "\"]"u8);
+                    break;
+                case ValueKind.Int:
+                    pos = Put(buffer, pos, "\",\"i\","u8);
+                    value.AsInt.TryFormat(buffer[pos..], out var intBytes, default, CultureInfo.InvariantCulture);
+                    pos = Put(buffer, pos + intBytes, "]"u8);
+                    break;
+                case ValueKind.Bool:
+                    pos = Put(buffer, pos, value.AsBool ? "\",\"b\",true]"u8 : "\",\"b\",false]"u8);
+                    break;
+                case ValueKind.DateTime:
+                    pos = Put(buffer, pos, "\",\"t\",\""u8);
+                    pos = PutDateTime(buffer, pos, value.AsDateTime);
+                    pos = Put(buffer, pos, "\"]"u8);
+                    break;
+                default:
+                    pos = Put(buffer, pos, "\",\"_\",null]"u8);
+                    break;
+            }
+        }
+
+        pos = Put(buffer, pos, "]}\n"u8);
+        output.Advance(pos);
+        return true;
+    }
+
+    private static int Put(Span<byte> buffer, int pos, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(buffer[pos..]);
+        return pos + bytes.Length;
+    }
+
+    /// <summary>
+    /// <c>yyyy-MM-ddTHH:mm:ss[.fffffff]</c> with trailing fraction zeros dropped and no offset: what
+    /// <see cref="Utf8JsonWriter"/> writes for a <see cref="DateTimeKind.Unspecified"/> value.
+    /// </summary>
+    private static int PutDateTime(Span<byte> buffer, int pos, DateTime value)
+    {
+        pos = Digits(buffer, pos, value.Year, 4);
+        buffer[pos++] = (byte)'-';
+        pos = Digits(buffer, pos, value.Month, 2);
+        buffer[pos++] = (byte)'-';
+        pos = Digits(buffer, pos, value.Day, 2);
+        buffer[pos++] = (byte)'T';
+        pos = Digits(buffer, pos, value.Hour, 2);
+        buffer[pos++] = (byte)':';
+        pos = Digits(buffer, pos, value.Minute, 2);
+        buffer[pos++] = (byte)':';
+        pos = Digits(buffer, pos, value.Second, 2);
+        var fraction = (int)(value.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
+        {
+            var digits = 7;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+
+            buffer[pos++] = (byte)'.';
+            pos = Digits(buffer, pos, fraction, digits);
+        }
+
+        return pos;
+    }
+
+    private static int Digits(Span<byte> buffer, int pos, int value, int width)
+    {
+        for (var i = pos + width - 1; i >= pos; i--)
+        {
+            buffer[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+
+        return pos + width;
+    }
+
+    /// <summary>The general encoder: any record, through <see cref="Utf8JsonWriter"/>.</summary>
+    internal static void EncodeWithWriter(Record record, IBufferWriter<byte> output)
     {
         var writer = t_writer;
         if (writer is null)
@@ -93,10 +242,23 @@ internal static class RescueEntryCodec
     /// Decodes one entry line (a trailing <c>\r</c>/<c>\n</c> is allowed). Does not throw: on any
     /// bad input it returns false with a short reason in <paramref name="error"/>.
     /// </summary>
-    public static bool TryDecode(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record, out string? error)
+    public static bool TryDecode(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record, out string? error) =>
+        TryDecode(utf8Line, plainFastPath: true, out record, out error);
+
+    /// <summary>Like <see cref="TryDecode(ReadOnlySpan{byte}, out Record?, out string?)"/>, always through the JSON reader (for tests).</summary>
+    internal static bool TryDecodeWithReader(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record, out string? error) =>
+        TryDecode(utf8Line, plainFastPath: false, out record, out error);
+
+    private static bool TryDecode(ReadOnlySpan<byte> utf8Line, bool plainFastPath, [NotNullWhen(true)] out Record? record, out string? error)
     {
         try
         {
+            if (plainFastPath && TryDecodePlain(utf8Line, out record))
+            {
+                error = null;
+                return true;
+            }
+
             return TryDecodeCore(utf8Line, out record, out error);
         }
         catch (JsonException ex)
@@ -111,6 +273,283 @@ internal static class RescueEntryCodec
             error = "malformed entry: " + ex.Message;
             return false;
         }
+    }
+
+    /// <summary>
+    /// The common case decoded by hand: an entry in exactly the form <see cref="TryEncodePlain"/> writes
+    /// (printable ASCII, no escapes, no floats). Anything else — including every malformed line —
+    /// returns false and goes through the JSON reader, which accepts or reports it; so this path only
+    /// ever accepts a subset of what the reader accepts, with the same result. Two passes: the first
+    /// checks the whole line and notes where each value is, the second builds the record with every
+    /// string value in one exactly sized char array.
+    /// </summary>
+    private static bool TryDecodePlain(ReadOnlySpan<byte> line, [NotNullWhen(true)] out Record? record)
+    {
+        record = null;
+        line = line.TrimEnd(" \t\r\n"u8);
+        if (line.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0 || line.IndexOf((byte)'\\') >= 0)
+        {
+            return false;
+        }
+
+        if (line.StartsWith("{\"v\":1,\"raw\":\""u8))
+        {
+            var text = line[14..];
+            if (!text.EndsWith("\"}"u8) || text[..^2].IndexOf((byte)'"') >= 0)
+            {
+                return false;
+            }
+
+            record = Record.FromRaw(Encoding.ASCII.GetString(text[..^2]));
+            return true;
+        }
+
+        if (!line.StartsWith("{\"v\":1,\"f\":["u8) || !line.EndsWith("]}"u8))
+        {
+            return false;
+        }
+
+        var fields = t_plain ??= new PlainField[32];
+        var names = t_names ??= new NameCache();
+        var end = line.Length - 2;
+        var pos = 12;
+        var count = 0;
+        var textChars = 0;
+        while (pos < end)
+        {
+            if (count > 0 && line[pos++] != (byte)',')
+            {
+                return false;
+            }
+
+            if (!TryQuoted(line, end, ref pos, prefix: (byte)'[', out var nameStart, out var nameLength)
+                || !TryQuoted(line, end, ref pos, prefix: (byte)',', out var kindStart, out var kindLength)
+                || pos >= end || line[pos++] != (byte)',')
+            {
+                return false;
+            }
+
+            if (count == fields.Length)
+            {
+                Array.Resize(ref fields, count * 2);
+                t_plain = fields;
+            }
+
+            ref var f = ref fields[count];
+            f.Name = names.Get(line.Slice(nameStart, nameLength));
+            var kind = line.Slice(kindStart, kindLength);
+            if (kind.SequenceEqual("s"u8) || kind.SequenceEqual("ip"u8))
+            {
+                if (pos >= end || line[pos] != (byte)'"'
+                    || !TryQuoted(line, end, ref pos, prefix: null, out f.Start, out f.Length))
+                {
+                    return false;
+                }
+
+                f.Kind = kind.Length == 1 ? ValueKind.String : ValueKind.Ip;
+                textChars += f.Length;
+            }
+            else if (kind.SequenceEqual("i"u8))
+            {
+                if (!TryPlainInt(line[pos..end], out f.Bits, out var consumed))
+                {
+                    return false;
+                }
+
+                f.Kind = ValueKind.Int;
+                pos += consumed;
+            }
+            else if (kind.SequenceEqual("b"u8))
+            {
+                var rest = line[pos..end];
+                f.Kind = ValueKind.Bool;
+                f.Bits = rest.StartsWith("true"u8) ? 1 : rest.StartsWith("false"u8) ? 0 : -1;
+                if (f.Bits < 0)
+                {
+                    return false;
+                }
+
+                pos += f.Bits == 1 ? 4 : 5;
+            }
+            else if (kind.SequenceEqual("t"u8))
+            {
+                if (!TryQuoted(line, end, ref pos, prefix: null, out var start, out var length)
+                    || !TryPlainDateTime(line.Slice(start, length), out var dt))
+                {
+                    return false;
+                }
+
+                f.Kind = ValueKind.DateTime;
+                f.Bits = dt.Ticks;
+            }
+            else if (kind.SequenceEqual("_"u8) && line[pos..end].StartsWith("null"u8))
+            {
+                f.Kind = ValueKind.Ignore;
+                pos += 4;
+            }
+            else
+            {
+                return false; // floats and anything unexpected: the reader decides
+            }
+
+            if (pos >= end || line[pos++] != (byte)']')
+            {
+                return false;
+            }
+
+            count++;
+        }
+
+        if (pos != end)
+        {
+            return false;
+        }
+
+        var chars = textChars > 0 ? new char[textChars] : [];
+        var used = 0;
+        record = new Record(count + WplAppendedFields);
+        for (var i = 0; i < count; i++)
+        {
+            ref var f = ref fields[i];
+            Value value;
+            switch (f.Kind)
+            {
+                case ValueKind.String:
+                case ValueKind.Ip:
+                    Ascii.ToUtf16(line.Slice(f.Start, f.Length), chars.AsSpan(used), out _);
+                    var text = new ReadOnlyMemory<char>(chars, used, f.Length);
+                    used += f.Length;
+                    value = f.Kind == ValueKind.String ? Value.String(text) : Value.Ip(text);
+                    break;
+                case ValueKind.Int:
+                    value = Value.Int(f.Bits);
+                    break;
+                case ValueKind.Bool:
+                    value = Value.Bool(f.Bits != 0);
+                    break;
+                case ValueKind.DateTime:
+                    value = Value.DateTime(new DateTime(f.Bits, DateTimeKind.Unspecified));
+                    break;
+                default:
+                    value = Value.Ignore;
+                    break;
+            }
+
+            record.Add(f.Name, value);
+            f.Name = null!; // do not keep names of a finished entry alive through the scratch
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads <c>[prefix]"text"</c> at <paramref name="pos"/> (no escapes are possible here).</summary>
+    private static bool TryQuoted(ReadOnlySpan<byte> line, int end, ref int pos, byte? prefix, out int start, out int length)
+    {
+        start = length = 0;
+        if (prefix is { } p && (pos >= end || line[pos++] != p))
+        {
+            return false;
+        }
+
+        if (pos >= end || line[pos] != (byte)'"')
+        {
+            return false;
+        }
+
+        var close = line[(pos + 1)..end].IndexOf((byte)'"');
+        if (close < 0)
+        {
+            return false;
+        }
+
+        start = pos + 1;
+        length = close;
+        pos = start + close + 1;
+        return true;
+    }
+
+    /// <summary>A JSON integer that fits a long: <c>-?(0|[1-9][0-9]*)</c>, up to the next non-digit.</summary>
+    private static bool TryPlainInt(ReadOnlySpan<byte> s, out long value, out int consumed)
+    {
+        value = 0;
+        var i = s.Length > 0 && s[0] == (byte)'-' ? 1 : 0;
+        var digitsStart = i;
+        while (i < s.Length && char.IsAsciiDigit((char)s[i]))
+        {
+            i++;
+        }
+
+        consumed = i;
+        var digits = i - digitsStart;
+        if (digits == 0 || digits > 19 || (digits > 1 && s[digitsStart] == (byte)'0')
+            || (i < s.Length && s[i] is (byte)'.' or (byte)'e' or (byte)'E'))
+        {
+            return false;
+        }
+
+        return long.TryParse(s[..i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss[.f{1,7}]</c>, the form the encoder writes; anything else is left to the reader.</summary>
+    private static bool TryPlainDateTime(ReadOnlySpan<byte> s, out DateTime value)
+    {
+        value = default;
+        if (s.Length < 19 || s.Length == 20 || s.Length > 27 || s[4] != (byte)'-' || s[7] != (byte)'-' || s[10] != (byte)'T'
+            || s[13] != (byte)':' || s[16] != (byte)':' || (s.Length > 19 && s[19] != (byte)'.'))
+        {
+            return false;
+        }
+
+        if (!Num(s[..4], out var year) || !Num(s.Slice(5, 2), out var month) || !Num(s.Slice(8, 2), out var day)
+            || !Num(s.Slice(11, 2), out var hour) || !Num(s.Slice(14, 2), out var minute) || !Num(s.Slice(17, 2), out var second)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var ticks = 0;
+        if (s.Length > 19)
+        {
+            if (!Num(s[20..], out ticks))
+            {
+                return false;
+            }
+
+            for (var k = s.Length - 20; k < 7; k++)
+            {
+                ticks *= 10;
+            }
+        }
+
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
+        return true;
+
+        static bool Num(ReadOnlySpan<byte> digits, out int n)
+        {
+            n = 0;
+            foreach (var b in digits)
+            {
+                if (!char.IsAsciiDigit((char)b))
+                {
+                    return false;
+                }
+
+                n = (n * 10) + (b - '0');
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Where one field of a plain entry is, between the two passes of <see cref="TryDecodePlain"/>.</summary>
+    private struct PlainField
+    {
+        public string Name;
+        public ValueKind Kind;
+        public int Start;
+        public int Length;
+        public long Bits;
     }
 
     private static void WriteField(Utf8JsonWriter writer, Field field)
@@ -464,7 +903,19 @@ internal static class RescueEntryCodec
                 return reader.GetString()!;
             }
 
-            var utf8 = reader.ValueSpan;
+            return Get(reader.ValueSpan, fromReader: true, ref reader);
+        }
+
+        /// <summary>The name for unescaped ASCII bytes.</summary>
+        public string Get(ReadOnlySpan<byte> ascii)
+        {
+            var unused = default(Utf8JsonReader);
+            return Get(ascii, fromReader: false, ref unused);
+        }
+
+        // The reader decodes (and validates) its own value; plain ASCII needs no validation.
+        private string Get(ReadOnlySpan<byte> utf8, bool fromReader, ref Utf8JsonReader reader)
+        {
             var slot = (int)((uint)Hash(utf8) % Slots);
             var key = _keys[slot];
             if (key is not null && utf8.SequenceEqual(key))
@@ -472,7 +923,7 @@ internal static class RescueEntryCodec
                 return _names[slot]!;
             }
 
-            var name = reader.GetString()!;
+            var name = fromReader ? reader.GetString()! : Encoding.ASCII.GetString(utf8);
             _keys[slot] = utf8.ToArray();
             _names[slot] = name;
             return name;
