@@ -22,11 +22,12 @@ public sealed class SinkRuntimeReplayModeTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Theory]
-    [InlineData(OnError.FixRetry)]
-    [InlineData(OnError.Tolerant)]
-    [InlineData(OnError.Throw)]
-    public async Task A_failed_write_throws_and_creates_no_rescue_file_whatever_the_strategy(OnError strategy)
+    [InlineData("fix_retry")]
+    [InlineData("tolerant")]
+    [InlineData("throw")]
+    public async Task A_failed_write_throws_and_creates_no_rescue_file_whatever_the_strategy(string onError)
     {
+        var strategy = onError switch { "tolerant" => OnError.Tolerant, "throw" => OnError.Throw, _ => OnError.FixRetry };
         var forwarder = new CollectingErrorForwarder();
         var runtime = NewRuntime(strategy, forwarder);
         _primary.Up = false;
