@@ -74,17 +74,9 @@ internal sealed class InstanceLock : IDisposable
 
     private static string ReadHolder(string path)
     {
-        try
-        {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            Span<byte> bytes = stackalloc byte[32];
-            var n = reader.Read(bytes);
-            var text = Encoding.ASCII.GetString(bytes[..n]).Trim();
-            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? $" (pid {pid})" : string.Empty;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return string.Empty; // the pid is a courtesy; the lock itself is what matters
-        }
+        // A normal .NET open would take a shared flock and fail against the holder's exclusive one.
+        var bytes = NativeFiles.ReadWithoutLock(path, 32);
+        var text = bytes is null ? string.Empty : Encoding.ASCII.GetString(bytes).Trim();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? $" (pid {pid})" : string.Empty;
     }
 }

@@ -180,7 +180,7 @@ internal sealed class StaleLockAdopter
         stream.Flush(flushToDisk: true);
         var sealedPath = FreeSealedPath(name);
         File.Move(lockPath, sealedPath, overwrite: false); // still locked by us: nobody else can touch it
-        FolderSync.Sync(_root);
+        NativeFiles.SyncFolder(_root);
         if (goodEnd < length)
         {
             _log.Warning(
