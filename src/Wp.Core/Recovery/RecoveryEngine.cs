@@ -51,6 +51,9 @@ internal sealed class RecoveryEngine
     /// <summary>The wait doubles up to this. Default 10 s.</summary>
     internal TimeSpan RetryMax { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Each wait is spread by this fraction either way (see <see cref="RetryBackoff"/>). Default 0.2.</summary>
+    internal double RetryJitter { get; init; } = 0.2;
+
     /// <summary>Test seam: replaces the backend factory (default <see cref="SinkBackendFactory.Create"/>).</summary>
     internal Func<SinkOptions, TimeProvider, ISinkBackend>? BackendFactory { get; init; }
 
@@ -137,7 +140,7 @@ internal sealed class RecoveryEngine
                 SpeedLimit = engine._options.SpeedLimit ?? config.Engine.SpeedLimit,
             };
             _adopter = new StaleLockAdopter(_rescueRoot, replayOptions.BadFolder, time, log);
-            _backoff = new RetryBackoff(engine.RetryInitial, engine.RetryMax, time);
+            _backoff = new RetryBackoff(engine.RetryInitial, engine.RetryMax, time, engine.RetryJitter);
             _replayer = new Replayer(replayOptions, _checkpoints, _counters, time, log);
         }
 
@@ -250,6 +253,11 @@ internal sealed class RecoveryEngine
                         _backoff.Succeed(next.Path);
                         break;
                     case ReplayStatus.TargetFailed:
+                        if (result.Progressed)
+                        {
+                            _backoff.Succeed(next.Name.SinkName); // it worked for a while: start the backoff over
+                        }
+
                         var delay = _backoff.Fail(next.Name.SinkName);
                         _log.Warning(
                             "recover stop {Path:l} at line {Lines} (byte {Offset}): target failed: {Error:l}; retrying sink {Sink:l} in {Delay} ms",

@@ -188,6 +188,7 @@ public sealed class RecoveryEngineTests : IDisposable
         {
             BackendFactory = (sink, _) => _backends[sink.Name],
             Logger = _log.Logger,
+            RetryJitter = 0,
         };
 
     /// <summary>Runs a batch engine, firing each timer it waits on (stat windows excepted) until it exits.</summary>

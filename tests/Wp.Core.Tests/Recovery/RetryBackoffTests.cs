@@ -46,4 +46,30 @@ public sealed class RetryBackoffTests
         backoff.IsWaiting("s").Should().BeFalse();
         backoff.Fail("s").Should().Be(TimeSpan.FromMilliseconds(250));
     }
+
+    [Fact]
+    public void Jitter_spreads_each_wait_around_its_nominal_value_which_still_doubles()
+    {
+        var backoff = new RetryBackoff(TimeSpan.FromMilliseconds(1000), TimeSpan.FromSeconds(8), _clock, jitter: 0.2, new Random(42));
+
+        var waits = Enumerable.Range(0, 5).Select(_ => backoff.Fail("s").TotalMilliseconds).ToList();
+
+        var nominal = new double[] { 1000, 2000, 4000, 8000, 8000 };
+        for (var i = 0; i < waits.Count; i++)
+        {
+            waits[i].Should().BeInRange(nominal[i] * 0.8, nominal[i] * 1.2);
+        }
+
+        waits.Should().NotEqual(nominal.ToList(), "the waits are spread");
+    }
+
+    [Fact]
+    public void The_due_time_follows_the_spread_wait()
+    {
+        var backoff = new RetryBackoff(TimeSpan.FromMilliseconds(1000), TimeSpan.FromSeconds(8), _clock, jitter: 0.2, new Random(7));
+
+        var wait = backoff.Fail("s");
+
+        backoff.NextDue().Should().Be(wait);
+    }
 }
