@@ -62,6 +62,10 @@ internal sealed record ReplayerOptions
 /// file, clear its checkpoint. A crash between the last two leaves a checkpoint naming a missing file,
 /// which the engine prunes; a crash before the delete leaves a checkpoint at end of file, so the retry
 /// sends nothing again.</para>
+/// <para><b>Overlap.</b> The checkpoint's fsync (which on ext4 also pushes the target's dirty pages,
+/// so it costs milliseconds) runs in the background while the next lines are read and decoded; the
+/// next write to the target waits for it. So at any moment at most one commit's worth of records lies
+/// beyond the checkpoint on disk — the bound above holds — and a failed save fails the attempt.</para>
 /// <para><b>Cadence.</b> A commit happens every <c>checkpoint_every_lines</c> lines and, while lines
 /// are pending, at least every <see cref="ReplayerOptions.CheckpointInterval"/> — also before a
 /// speed-limit wait that would cross it. Write batches are at most the sink group's
@@ -93,7 +97,7 @@ internal sealed class Replayer
         _log = log;
     }
 
-    /// <summary>Test seam: called after each checkpoint save with the saved position.</summary>
+    /// <summary>Test seam: called at each commit, after the flush, with the position about to be saved.</summary>
     internal Action<FilePosition>? Committed { get; init; }
 
     /// <summary>
@@ -183,7 +187,9 @@ internal sealed class Replayer
         private readonly long _size;
         private readonly List<Record> _batch;
         private readonly int _batchSize;
-        private FilePosition _committed;
+        private FilePosition _committed; // the last position saved to disk
+        private FilePosition _decided;   // the last position handed to a save (== _committed once it is done)
+        private Task _saving = Task.CompletedTask;
         private long _lineNo;
         private int _linesSinceCommit;
         private long _lastCommit;
@@ -202,6 +208,7 @@ internal sealed class Replayer
             _start = start;
             _size = size;
             _committed = start;
+            _decided = start;
             _lineNo = start.Lines;
             _batchSize = Math.Max(1, Math.Min(target.BatchSize, owner._options.CheckpointEveryLines));
             _batch = new List<Record>(_batchSize);
@@ -236,7 +243,9 @@ internal sealed class Replayer
                 _reader = new RescueLineReader(_file.Path, _start.Offset);
                 _quarantine = new BadLineQuarantine(Options.BadFolder, _file.FileName);
                 badFile = _quarantine.FilePath;
-                if (!await SendAllAsync(stop))
+                var finished = await SendAllAsync(stop);
+                await _saving; // the last checkpoint is on disk before anything else happens
+                if (!finished)
                 {
                     return new ReplayResult(ReplayStatus.Stopped, _committed, Progressed, null);
                 }
@@ -248,11 +257,13 @@ internal sealed class Replayer
             }
             catch (SinkFailedException ex)
             {
+                await SettleSavingAsync();
                 _owner._counters.AddTargetFailure();
                 return new ReplayResult(ReplayStatus.TargetFailed, _committed, Progressed, ex.Message);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                await SettleSavingAsync();
                 return _owner.LocalFailure(_file, _committed, Progressed, ex);
             }
 
@@ -386,28 +397,51 @@ internal sealed class Replayer
                 return;
             }
 
+            await _saving; // nothing goes out past a checkpoint that is not on disk yet (keeps the duplicate bound)
             _target.AddSent(_batch.Count);
             await _target.Runtime.WriteAsync(_batch, CancellationToken.None); // never abandon a batch half-way
             _batch.Clear();
         }
 
-        /// <summary>Write → flush → sync quarantine → checkpoint: the order is the guarantee (see class remarks).</summary>
+        /// <summary>
+        /// Write → flush → sync quarantine → checkpoint: the order is the guarantee (see class remarks).
+        /// The save runs in the background while the next lines are read and decoded; the next write
+        /// and the next save wait for it (and fail if it failed).
+        /// </summary>
         private async ValueTask CommitAsync(bool clean)
         {
             await WriteBatchAsync();
             var offset = _reader!.Offset;
-            if (offset != _committed.Offset || (clean && !_committed.Clean && offset > 0))
+            if (offset != _decided.Offset || (clean && !_decided.Clean && offset > 0))
             {
                 await _target.Runtime.FlushAsync(CancellationToken.None);
                 _quarantine!.Sync();
                 var position = new FilePosition(_file.FileName, offset, _lineNo, _size, clean);
-                _owner._checkpoints.Save(position);
-                _committed = position;
+                await _saving;
                 _owner.Committed?.Invoke(position);
+                _decided = position;
+                _saving = Task.Run(() =>
+                {
+                    _owner._checkpoints.Save(position);
+                    _committed = position;
+                });
             }
 
             _linesSinceCommit = 0;
             _lastCommit = _owner._time.GetTimestamp();
+        }
+
+        /// <summary>Waits for a save in flight after a failure; its own failure only means the older position stands.</summary>
+        private async Task SettleSavingAsync()
+        {
+            try
+            {
+                await _saving;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _owner._log.Error("recover checkpoint {Path:l} could not be written: {Error:l}", _owner._checkpoints.FilePath, ex.Message);
+            }
         }
     }
 }
