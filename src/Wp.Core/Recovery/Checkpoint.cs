@@ -22,15 +22,18 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 }
 
 /// <summary>
-/// The recovery checkpoint <c>&lt;rescue_root&gt;/recover.lock</c> (SPEC §9.4, §9.7): one JSON object
-/// holding the position of every file that is partly replayed.
-/// <code>{"v":1,"files":[{"file":"s-2025-10-04_01:59:24.dat","offset":81920,"lines":1000,"size":524288,"clean":false}]}</code>
+/// The recovery checkpoint <c>&lt;rescue_root&gt;/recover.lock</c> (SPEC §9.4, §9.7): one JSON object naming
+/// the file being replayed and the byte offset done, plus the positions of other partly replayed files.
+/// <code>{"v":1,"file":"s-2025-10-04_01:59:24.dat","offset":81920,"lines":1000,"size":524288,"clean":false}</code>
+/// The top-level <c>file</c>/<c>offset</c> pair is what <c>wproj rescue stat</c> shows; <c>others</c>
+/// (omitted when empty) holds the same fields for each other file that is partly replayed.
 /// </summary>
 /// <remarks>
-/// <para><b>Why several files.</b> Normally one file is in progress and the list has one entry. But a
+/// <para><b>Why several files.</b> Normally one file is in progress and <c>others</c> is absent. But a
 /// file whose target fails is left at its last position while other files go on (SPEC §9.6); with a
 /// single slot, starting the next file would overwrite the first one's position and a later retry
-/// would re-send its delivered prefix. Keying positions by file name keeps every stopped file exact.</para>
+/// would re-send its delivered prefix. Keying positions by file name keeps every stopped file exact.
+/// The top-level entry is the most recently saved one.</para>
 /// <para><b>Atomic write.</b> The whole object is written to <c>recover.lock.tmp</c>, fsynced, and
 /// renamed over <c>recover.lock</c>, so a reader sees the old or the new checkpoint, never a torn one.
 /// The folder is not fsynced after the rename: if a power loss undoes the rename, the older
@@ -38,7 +41,7 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 /// target backends do not fsync on flush either, so an older checkpoint is the consistent side.</para>
 /// <para><b>Corruption.</b> A checkpoint that does not parse is reported once and ignored (treated as
 /// empty, then overwritten by the next save), never a crash (ARCHITECTURE practice 4).</para>
-/// Not thread-safe: the replay loop is its only user.
+/// Not thread-safe: one caller at a time (the replay loop, or its one background save).
 /// </remarks>
 internal sealed class CheckpointStore
 {
@@ -47,6 +50,7 @@ internal sealed class CheckpointStore
 
     private readonly ILogger _log;
     private readonly Dictionary<string, FilePosition> _positions = new(StringComparer.Ordinal);
+    private string? _current; // the most recently saved file: the top-level entry
 
     public CheckpointStore(string rescueRoot, ILogger log)
     {
@@ -87,6 +91,7 @@ internal sealed class CheckpointStore
                     _positions[position.File] = position;
                 }
 
+                _current = positions.Count > 0 ? positions[0].File : null;
                 return;
             }
         }
@@ -112,13 +117,16 @@ internal sealed class CheckpointStore
         }
 
         var previous = _positions.TryGetValue(position.File, out var old) ? old : (FilePosition?)null;
+        var previousCurrent = _current;
         _positions[position.File] = position;
+        _current = position.File;
         try
         {
             Write();
         }
         catch
         {
+            _current = previousCurrent;
             // Keep memory equal to what is on disk.
             if (previous is { } p)
             {
@@ -172,7 +180,10 @@ internal sealed class CheckpointStore
         return gone;
     }
 
-    /// <summary>Parses checkpoint content. Does not throw: on bad input returns false with a reason.</summary>
+    /// <summary>
+    /// Parses checkpoint content; the top-level entry comes first in <paramref name="positions"/>. Does
+    /// not throw: on bad input returns false with a reason.
+    /// </summary>
     public static bool TryParse(byte[] json, out IReadOnlyList<FilePosition> positions, out string? error)
     {
         positions = [];
@@ -190,31 +201,26 @@ internal sealed class CheckpointStore
                 return Fail($"\"v\" is not {Version}", out error);
             }
 
-            if (!root.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
+            var list = new List<FilePosition>();
+            if (!TryReadEntry(root, "the checkpoint", list, out error))
             {
-                return Fail("\"files\" is not an array", out error);
+                return false;
             }
 
-            var list = new List<FilePosition>();
-            foreach (var entry in files.EnumerateArray())
+            if (root.TryGetProperty("others", out var others))
             {
-                if (entry.ValueKind != JsonValueKind.Object
-                    || !entry.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.String
-                    || !TryGetLong(entry, "offset", out var offset)
-                    || !TryGetLong(entry, "lines", out var lines)
-                    || !TryGetLong(entry, "size", out var size))
+                if (others.ValueKind != JsonValueKind.Array)
                 {
-                    return Fail($"entry {list.Count} needs file, offset, lines and size", out error);
+                    return Fail("\"others\" is not an array", out error);
                 }
 
-                var clean = entry.TryGetProperty("clean", out var c) && c.ValueKind == JsonValueKind.True;
-                var position = new FilePosition(file.GetString()!, offset, lines, size, clean);
-                if (!position.IsValid)
+                foreach (var entry in others.EnumerateArray())
                 {
-                    return Fail($"entry {list.Count} is out of range: {position}", out error);
+                    if (entry.ValueKind != JsonValueKind.Object || !TryReadEntry(entry, $"others[{list.Count - 1}]", list, out error))
+                    {
+                        return Fail(error ?? $"others[{list.Count - 1}] is not an object", out error);
+                    }
                 }
-
-                list.Add(position);
             }
 
             positions = list;
@@ -227,27 +233,29 @@ internal sealed class CheckpointStore
         }
     }
 
-    /// <summary>The checkpoint content for <paramref name="positions"/> (one line, UTF-8).</summary>
-    public static byte[] Serialize(IEnumerable<FilePosition> positions)
+    /// <summary>The checkpoint content: <paramref name="current"/> at the top level, the rest in <c>others</c>.</summary>
+    public static byte[] Serialize(FilePosition current, IEnumerable<FilePosition> others)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("v", Version);
-            writer.WriteStartArray("files");
-            foreach (var p in positions.OrderBy(p => p.File, StringComparer.Ordinal))
+            WriteEntry(writer, current);
+            var rest = others.Where(p => p.File != current.File).OrderBy(p => p.File, StringComparer.Ordinal).ToList();
+            if (rest.Count > 0)
             {
-                writer.WriteStartObject();
-                writer.WriteString("file", p.File);
-                writer.WriteNumber("offset", p.Offset);
-                writer.WriteNumber("lines", p.Lines);
-                writer.WriteNumber("size", p.Size);
-                writer.WriteBoolean("clean", p.Clean);
-                writer.WriteEndObject();
+                writer.WriteStartArray("others");
+                foreach (var p in rest)
+                {
+                    writer.WriteStartObject();
+                    WriteEntry(writer, p);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
@@ -268,12 +276,46 @@ internal sealed class CheckpointStore
         var temp = FilePath + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
-            stream.Write(Serialize(_positions.Values));
+            var current = _current is not null && _positions.TryGetValue(_current, out var top)
+                ? top
+                : _positions.Values.OrderBy(p => p.File, StringComparer.Ordinal).First();
+            stream.Write(Serialize(current, _positions.Values));
             stream.Flush(flushToDisk: true);
         }
 
         File.Move(temp, FilePath, overwrite: true);
         Writes++;
+    }
+
+    private static void WriteEntry(Utf8JsonWriter writer, FilePosition p)
+    {
+        writer.WriteString("file", p.File);
+        writer.WriteNumber("offset", p.Offset);
+        writer.WriteNumber("lines", p.Lines);
+        writer.WriteNumber("size", p.Size);
+        writer.WriteBoolean("clean", p.Clean);
+    }
+
+    private static bool TryReadEntry(JsonElement entry, string what, List<FilePosition> list, out string? error)
+    {
+        if (!entry.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.String
+            || !TryGetLong(entry, "offset", out var offset)
+            || !TryGetLong(entry, "lines", out var lines)
+            || !TryGetLong(entry, "size", out var size))
+        {
+            return Fail($"{what} needs file, offset, lines and size", out error);
+        }
+
+        var clean = entry.TryGetProperty("clean", out var c) && c.ValueKind == JsonValueKind.True;
+        var position = new FilePosition(file.GetString()!, offset, lines, size, clean);
+        if (!position.IsValid)
+        {
+            return Fail($"{what} is out of range: {position}", out error);
+        }
+
+        list.Add(position);
+        error = null;
+        return true;
     }
 
     private static bool TryGetLong(JsonElement entry, string name, out long value)

@@ -153,7 +153,7 @@ internal sealed class Replayer
             else
             {
                 _log.Warning(
-                    "recover resume {Path:l} at line {Lines} (byte {Offset}): the previous run ended without a final checkpoint, so up to {Max} records after it may be delivered twice",
+                    "recover resume {Path:l} at line {Lines} (byte {Offset}): the previous attempt ended without a final checkpoint (crash or target failure), so up to {Max} records after it may be delivered twice",
                     file.Path,
                     saved.Lines,
                     saved.Offset,

@@ -33,12 +33,38 @@ public sealed class CheckpointStoreTests : IDisposable
         var store = Store();
 
         store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
-        store.Save(new FilePosition("b-2025-10-04_01:59:24.dat", 30, 3, 40));
 
         _dir.FileNames().Should().Equal(CheckpointStore.FileName);
-        var text = File.ReadAllText(store.FilePath);
-        text.Should().Be("""{"v":1,"files":[{"file":"a-2025-10-04_01:59:24.dat","offset":10,"lines":1,"size":20,"clean":false},{"file":"b-2025-10-04_01:59:24.dat","offset":30,"lines":3,"size":40,"clean":false}]}""" + "\n");
-        store.Writes.Should().Be(2);
+        File.ReadAllText(store.FilePath).Should().Be("""{"v":1,"file":"a-2025-10-04_01:59:24.dat","offset":10,"lines":1,"size":20,"clean":false}""" + "\n");
+        store.Writes.Should().Be(1);
+    }
+
+    [Fact]
+    public void The_file_saved_last_is_the_top_level_entry_and_other_started_files_follow_in_others()
+    {
+        var store = Store();
+
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+        store.Save(new FilePosition("b-2025-10-04_01:59:24.dat", 30, 3, 40, Clean: true));
+
+        File.ReadAllText(store.FilePath).Should().Be(
+            """{"v":1,"file":"b-2025-10-04_01:59:24.dat","offset":30,"lines":3,"size":40,"clean":true,"others":[{"file":"a-2025-10-04_01:59:24.dat","offset":10,"lines":1,"size":20,"clean":false}]}""" + "\n");
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions.Values.Should().BeEquivalentTo(store.Positions.Values);
+    }
+
+    [Fact]
+    public void The_top_level_file_and_offset_are_what_wproj_rescue_stat_reads()
+    {
+        var store = Store();
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+        store.Save(new FilePosition("b-2025-10-04_01:59:24.dat", 30, 3, 40));
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(store.FilePath));
+
+        json.RootElement.GetProperty("file").GetString().Should().Be("b-2025-10-04_01:59:24.dat");
+        json.RootElement.GetProperty("offset").GetInt64().Should().Be(30);
     }
 
     [Fact]
@@ -58,14 +84,16 @@ public sealed class CheckpointStoreTests : IDisposable
 
     [Theory]
     [InlineData("")]
-    [InlineData("{\"v\":1,\"files\":[{\"file\":\"a.dat\",\"offset\":10")] // torn
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":10")] // torn
     [InlineData("not json")]
-    [InlineData("{\"v\":2,\"files\":[]}")]
-    [InlineData("{\"v\":1,\"files\":[{\"file\":\"a.dat\",\"offset\":-1,\"lines\":0,\"size\":5}]}")]
-    [InlineData("{\"v\":1,\"files\":[{\"file\":\"a.dat\",\"offset\":9,\"lines\":0,\"size\":5}]}")]
-    [InlineData("{\"v\":1,\"files\":[{\"file\":\"../a.dat\",\"offset\":1,\"lines\":0,\"size\":5}]}")]
-    [InlineData("{\"v\":1,\"files\":[{\"file\":\"a.dat\"}]}")]
-    [InlineData("{\"v\":1,\"files\":[]} trailing")]
+    [InlineData("{\"v\":2,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":-1,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":9,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"../a.dat\",\"offset\":1,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\"}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5,\"others\":[{\"file\":\"b.dat\"}]}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5,\"others\":{}}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5} trailing")]
     public void A_corrupt_checkpoint_is_reported_and_ignored(string content)
     {
         File.WriteAllBytes(_dir.Combine(CheckpointStore.FileName), Encoding.UTF8.GetBytes(content));
