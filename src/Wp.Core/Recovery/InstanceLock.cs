@@ -1,3 +1,4 @@
+using Wp.Core.Rescue;
 using System.Globalization;
 using System.Text;
 

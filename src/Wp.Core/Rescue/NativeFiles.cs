@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Wp.Core.Recovery;
+namespace Wp.Core.Rescue;
 
 /// <summary>The two file operations .NET has no API for: fsync a folder, read a file without flock.</summary>
-/// <remarks>The folder fsync is the technique of <c>RescueWriter</c>'s private helper; kept separate so Recovery does not reach into Rescue internals.</remarks>
+/// <remarks>Used by <c>RescueWriter</c> (sealing) and by recovery (adopting, checkpoints, deletes).</remarks>
 internal static class NativeFiles
 {
     /// <summary>
