@@ -9,6 +9,7 @@ internal static class WpgenCommands
         new("wpgen — generate test log lines for a work root")
         {
             SampleCommand.Create(),
+            RuleCommand.Create(),
             DataCommand.Create(),
             ConfCommand.Create(),
         };

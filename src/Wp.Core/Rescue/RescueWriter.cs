@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Wp.Core.Records;
 
 namespace Wp.Core.Rescue;
@@ -204,7 +203,7 @@ internal sealed class RescueWriter : IDisposable
 
             stream.Flush(flushToDisk: true);
             File.Move(openPath, sealedPath, overwrite: false);
-            SyncDirectory(_root);
+            NativeFiles.SyncFolder(_root);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -250,48 +249,5 @@ internal sealed class RescueWriter : IDisposable
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Makes the rename durable. On Unix: open the folder and fsync it (.NET cannot open a folder as a
-    /// stream, hence the libc calls). On Windows there is no portable way from .NET (it needs a
-    /// backup-semantics handle); NTFS journals the rename's metadata, so this step is skipped there.
-    /// </summary>
-    private static void SyncDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        var fd = NativeMethods.Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open folder {directory} to fsync it (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        try
-        {
-            if (NativeMethods.FSync(fd) != 0)
-            {
-                throw new IOException($"fsync of folder {directory} failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = NativeMethods.Close(fd);
-        }
-    }
-
-    private static class NativeMethods
-    {
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        public static extern int FSync(int fd);
-
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static extern int Close(int fd);
     }
 }

@@ -22,56 +22,17 @@ internal static class TextEscaping
     /// any other C0 control → <c>\xHH</c> (so a record always stays on one line). Everything else,
     /// non-ASCII included, is written as-is.
     /// </summary>
-    public static void AppendQuoted(TextBuffer output, ReadOnlySpan<char> text)
-    {
-        output.Append('"');
-        while (true)
-        {
-            var next = text.IndexOfAny(NeedsEscape);
-            if (next < 0)
-            {
-                output.Append(text);
-                break;
-            }
-
-            output.Append(text[..next]);
-            var c = text[next];
-            switch (c)
-            {
-                case '"':
-                    output.Append("\\\"");
-                    break;
-                case '\\':
-                    output.Append("\\\\");
-                    break;
-                case '\n':
-                    output.Append("\\n");
-                    break;
-                case '\r':
-                    output.Append("\\r");
-                    break;
-                case '\t':
-                    output.Append("\\t");
-                    break;
-                default:
-                    output.Append("\\x");
-                    output.Append(HexDigits[c >> 4]);
-                    output.Append(HexDigits[c & 0xF]);
-                    break;
-            }
-
-            text = text[(next + 1)..];
-        }
-
-        output.Append('"');
-    }
+    public static void AppendQuoted(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: false);
 
     /// <summary>
     /// Appends <paramref name="text"/> as a JSON string (RFC 8259): <c>"</c> and <c>\</c> escaped,
     /// <c>\n \r \t \b \f</c> in their short forms, other C0 controls as <c>\u00XX</c>. Non-ASCII is
     /// written as-is (the file is UTF-8); a lone surrogate becomes U+FFFD when the sink encodes it.
     /// </summary>
-    public static void AppendJsonString(TextBuffer output, ReadOnlySpan<char> text)
+    public static void AppendJsonString(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: true);
+
+    /// <summary>The one escaping loop behind both quoting styles; they differ only in the rare escapes.</summary>
+    private static void AppendEscaped(TextBuffer output, ReadOnlySpan<char> text, bool json)
     {
         output.Append('"');
         while (true)
@@ -102,14 +63,14 @@ internal static class TextEscaping
                 case '\t':
                     output.Append("\\t");
                     break;
-                case '\b':
+                case '\b' when json:
                     output.Append("\\b");
                     break;
-                case '\f':
+                case '\f' when json:
                     output.Append("\\f");
                     break;
                 default:
-                    output.Append("\\u00");
+                    output.Append(json ? "\\u00" : "\\x");
                     output.Append(HexDigits[c >> 4]);
                     output.Append(HexDigits[c & 0xF]);
                     break;

@@ -53,7 +53,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
         ILogger log,
         IErrorGroupForwarder? tolerant = null)
     {
-        if (options.OnError == OnError.Tolerant && tolerant is null)
+        if (options.DivertOnFailure && options.OnError == OnError.Tolerant && tolerant is null)
         {
             throw new ArgumentException($"sink {options.SinkName}: a tolerant sink needs an error-group forwarder", nameof(tolerant));
         }
@@ -92,7 +92,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// strategy. The caller may reuse <paramref name="batch"/> once this returns.
     /// </summary>
     /// <returns>Where the batch went.</returns>
-    /// <exception cref="SinkFailedException"><c>throw</c> strategy and the primary failed (the failed batch is kept in a rescue file when possible; the message says where).</exception>
+    /// <exception cref="SinkFailedException"><c>throw</c> strategy and the primary failed (the failed batch is kept in a rescue file when possible; the message says where); or, with <see cref="SinkRuntimeOptions.DivertOnFailure"/> off, the primary failed (nothing stored; the batch may be partly written).</exception>
     /// <exception cref="RescueUnavailableException">The batch had to be diverted and rescue storage failed; the message says how many records could not be stored.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the batch may be neither delivered nor stored — cancel only to abandon.</exception>
     public async ValueTask<SinkWriteOutcome> WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
@@ -135,7 +135,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// failure like a failed write (minus a batch to divert): under <c>fix_retry</c> later batches are
     /// diverted. Records the backend had accepted but not flushed are beyond the runtime's reach.
     /// </summary>
-    /// <exception cref="SinkFailedException"><c>throw</c> strategy and the flush failed.</exception>
+    /// <exception cref="SinkFailedException"><c>throw</c> strategy, or <see cref="SinkRuntimeOptions.DivertOnFailure"/> off, and the flush failed.</exception>
     /// <exception cref="RescueUnavailableException">The flush failed and no rescue file could be opened.</exception>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
@@ -240,6 +240,12 @@ internal sealed class SinkRuntime : IAsyncDisposable
     {
         Stats.AddFailure();
         var reason = Describe(ex);
+        if (!_options.DivertOnFailure)
+        {
+            // Replay mode: the caller keeps the records and retries later; it logs the failure.
+            throw new SinkFailedException(SinkName, $"sink {SinkName} failed: {reason}", ex);
+        }
+
         switch (_options.OnError)
         {
             case OnError.Tolerant:

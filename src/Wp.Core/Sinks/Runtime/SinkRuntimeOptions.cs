@@ -21,4 +21,12 @@ internal sealed record SinkRuntimeOptions
 
     /// <summary>The probe wait doubles up to this. Default 5 s.</summary>
     public TimeSpan ProbeMax { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// True (default, wparse): a failed write or flush is handled by <see cref="OnError"/>. False
+    /// (replay mode, wprescue): every failed write or flush throws <see cref="SinkFailedException"/>
+    /// whatever the strategy — nothing goes to a rescue file or the error group and no probe runs,
+    /// because the caller still holds the records (in the rescue file it replays, SPEC §9.6).
+    /// </summary>
+    public bool DivertOnFailure { get; init; } = true;
 }

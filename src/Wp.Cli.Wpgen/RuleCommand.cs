@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Wp.Core.Config;
+using Wp.Core.Generation;
+using Wp.Core.Hosting;
+using Wp.Core.Hosting.Cli;
+using Wp.Core.Pipeline;
+using Wp.Core.Stats;
+
+namespace Wp.Cli.Wpgen;
+
+/// <summary><c>wpgen rule</c>: random lines from models/wpl/**/gen_rule.wpl (+ gen_field.toml) into the generator output.</summary>
+internal static class RuleCommand
+{
+    public static Command Create()
+    {
+        var workRoot = CommonOptions.WorkRoot();
+        var count = new Option<long?>("--count", "-n") { Description = "Lines to write (default: [generator] count)" };
+        var speed = new Option<long?>("--speed", "-s") { Description = "Lines per second, 0 = unlimited (default: [generator] speed)" };
+        var seed = new Option<long?>("--seed")
+        {
+            Description = $"Random seed (default {RuleGenerator.DefaultSeed}); the same seed, rules and count write the same lines",
+        };
+        var stat = CommonOptions.Stat();
+        var printStat = CommonOptions.PrintStat();
+        var command = new Command("rule", "Generate random lines from every models/wpl/**/gen_rule.wpl (value settings from gen_field.toml beside it)")
+        {
+            workRoot, count, speed, seed, stat, printStat,
+        };
+        command.SetAction((result, _) => CliHost.RunAsync("wpgen", async () =>
+        {
+            var root = new WorkRoot(result.GetValue(workRoot)!);
+            var engine = ProjectLoader.LoadEngine(root);
+            var options = GeneratorConfigLoader.Load(root);
+            var rules = GenRuleSet.LoadDirectory(engine.WplRoot);
+            var generator = new RuleGenerator(rules, options.OutputPath, result.GetValue(seed) ?? RuleGenerator.DefaultSeed);
+            var total = result.GetValue(count) ?? options.Count;
+            var limiter = new SpeedLimiter(result.GetValue(speed) ?? options.Speed, TimeProvider.System);
+
+            using var signals = new ShutdownSignals();
+            using var statStop = new CancellationTokenSource();
+            var reporter = new StatReporter([generator], TimeProvider.System);
+            var window = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(stat) ?? engine.StatWindowSec));
+            var statTask = reporter.RunAsync(window, result.GetValue(printStat) ? Console.Out : null, null, statStop.Token);
+            await generator.RunAsync(total, limiter, signals.Token);
+            await statStop.CancelAsync();
+            await statTask;
+            Console.Out.Write(StatTable.Render("-- wpgen total --", reporter.FinalTable()));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using Wp.Core.Config;
+using Wp.Core.Sinks.Runtime;
+using Wp.Core.Stats;
+
+namespace Wp.Core.Recovery;
+
+/// <summary>
+/// The sink a rescue file replays into: its configuration, its runtime (replay mode), the write batch
+/// size of its group, and how many records were handed to it. Its stat row is
+/// <c>sink &lt;name&gt; &lt;target&gt; handed delivered</c>.
+/// </summary>
+internal sealed class ReplayTarget : IStatSource, IAsyncDisposable
+{
+    private long _sent;
+
+    public ReplayTarget(SinkOptions sink, SinkRuntime runtime, int batchSize)
+    {
+        Sink = sink;
+        Runtime = runtime;
+        BatchSize = Math.Max(1, batchSize);
+    }
+
+    public SinkOptions Sink { get; }
+
+    public SinkRuntime Runtime { get; }
+
+    /// <summary>Largest write batch (the group's <c>batch_size</c>).</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Records handed to the runtime, re-sends after a failure included.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public IEnumerable<StatRow> Snapshot()
+    {
+        yield return new StatRow("sink", Sink.Name, Sink.OutputPath ?? Sink.Type, Sent, Runtime.Stats.Delivered);
+    }
+
+    /// <summary>Flushes and closes the sink (fsyncs a file sink). Never throws (the runtime logs failures).</summary>
+    public ValueTask DisposeAsync() => Runtime.DisposeAsync();
+
+    internal void AddSent(long n) => Interlocked.Add(ref _sent, n);
+}

@@ -1,0 +1,447 @@
+using Serilog;
+using Wp.Core.Pipeline;
+using Wp.Core.Records;
+using Wp.Core.Rescue;
+using Wp.Core.Sinks.Runtime;
+
+namespace Wp.Core.Recovery;
+
+/// <summary>How one <see cref="Replayer.ReplayAsync"/> call ended.</summary>
+internal enum ReplayStatus
+{
+    /// <summary>Every entry delivered and flushed; the file is deleted and its checkpoint cleared.</summary>
+    Completed,
+
+    /// <summary>Stop requested: the in-flight batch was delivered, flushed and checkpointed (a clean position).</summary>
+    Stopped,
+
+    /// <summary>The target failed: the file stays at its last checkpoint, to be retried after a backoff.</summary>
+    TargetFailed,
+
+    /// <summary>Reading the file, quarantining, checkpointing or deleting failed; the file stays at its last checkpoint.</summary>
+    LocalFailure,
+}
+
+/// <summary>The end of one replay attempt.</summary>
+/// <param name="Status">How it ended.</param>
+/// <param name="Position">The last checkpointed position (where a retry starts).</param>
+/// <param name="Progressed">True when the checkpoint moved forward during this attempt.</param>
+/// <param name="Error">The failure, for <see cref="ReplayStatus.TargetFailed"/> and <see cref="ReplayStatus.LocalFailure"/>.</param>
+internal sealed record ReplayResult(ReplayStatus Status, FilePosition Position, bool Progressed, string? Error);
+
+/// <summary>Settings of the replay loop (SPEC §3 <c>[rescue]</c>, <c>speed_limit</c>).</summary>
+internal sealed record ReplayerOptions
+{
+    /// <summary>The rescue folder (resolved); the quarantine is its <c>bad/</c> sub-folder.</summary>
+    public required string RescueRoot { get; init; }
+
+    /// <summary>Checkpoint after this many lines. Default 1000.</summary>
+    public int CheckpointEveryLines { get; init; } = 1000;
+
+    /// <summary>Checkpoint at least this often while lines are being sent. Default 200 ms.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Lines per second read from rescue files; 0 = unlimited.</summary>
+    public long SpeedLimit { get; init; }
+
+    public string BadFolder => Path.Combine(RescueRoot, BadLineQuarantine.FolderName);
+}
+
+/// <summary>
+/// Replays one sealed rescue file into its sink (SPEC §9.4–§9.6): from the checkpointed offset,
+/// decode each entry and hand the records, in batches, to that sink's <see cref="SinkRuntime"/> only
+/// — which runs in replay mode (<see cref="SinkRuntimeOptions.DivertOnFailure"/> off), so wprescue
+/// never writes rescue files itself.
+/// </summary>
+/// <remarks>
+/// <para><b>Ship, then checkpoint, then delete</b> (ARCHITECTURE practice 4). The order of one commit
+/// is: write the pending batch → flush the runtime → sync the quarantine → save the checkpoint. So a
+/// checkpoint never names a line whose record is not flushed to the target (or whose bad line is not
+/// in the quarantine), and a crash at any point re-sends only lines after the last checkpoint — at most
+/// <c>checkpoint_every_lines</c> of them. At end of file: commit (checkpoint = end of file), delete the
+/// file, clear its checkpoint. A crash between the last two leaves a checkpoint naming a missing file,
+/// which the engine prunes; a crash before the delete leaves a checkpoint at end of file, so the retry
+/// sends nothing again.</para>
+/// <para><b>Overlap.</b> The checkpoint's fsync (which on ext4 also pushes the target's dirty pages,
+/// so it costs milliseconds) runs in the background while the next lines are read and decoded; the
+/// next write to the target waits for it. So at any moment at most one commit's worth of records lies
+/// beyond the checkpoint on disk — the bound above holds — and a failed save fails the attempt.</para>
+/// <para><b>Cadence.</b> A commit happens every <c>checkpoint_every_lines</c> lines and, while lines
+/// are pending, at least every <see cref="ReplayerOptions.CheckpointInterval"/> — also before a
+/// speed-limit wait that would cross it. Write batches are at most the sink group's
+/// <c>batch_size</c> and never span a checkpoint.</para>
+/// <para><b>Memory</b> is one line buffer plus one batch of records, whatever the file's size.</para>
+/// </remarks>
+internal sealed class Replayer
+{
+    private const int WarnBadLinesPerFile = 5;
+
+    private readonly ReplayerOptions _options;
+    private readonly CheckpointStore _checkpoints;
+    private readonly RecoveryCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    /// <param name="options">Cadence, speed limit, rescue folder.</param>
+    /// <param name="checkpoints">The loaded checkpoint store.</param>
+    /// <param name="counters">Run-wide counters (pick row of the stat table).</param>
+    /// <param name="time">Clock for the speed limit and the checkpoint interval.</param>
+    /// <param name="log">Logger with <c>SourceContext = recover</c>.</param>
+    public Replayer(ReplayerOptions options, CheckpointStore checkpoints, RecoveryCounters counters, TimeProvider time, ILogger log)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CheckpointEveryLines);
+        _options = options;
+        _checkpoints = checkpoints;
+        _counters = counters;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>Test seam: called at each commit, after the flush, with the position about to be saved.</summary>
+    internal Action<FilePosition>? Committed { get; init; }
+
+    /// <summary>
+    /// Replays <paramref name="file"/> into <paramref name="target"/> until its end, a stop request, or a
+    /// failure. Does not throw for target or I/O failures (see <see cref="ReplayStatus"/>); an in-flight
+    /// batch is never abandoned — the stop token is only checked between batches and speed-limit waits.
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(RescueCandidate file, ReplayTarget target, CancellationToken stop)
+    {
+        _log.Information("recover begin! file : {Path:l}", file.Path);
+        long size;
+        FilePosition start;
+        try
+        {
+            size = new FileInfo(file.Path).Length;
+            start = StartPosition(file, size);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return LocalFailure(file, new FilePosition(file.FileName, 0, 0, 0), false, ex);
+        }
+
+        using var session = new Session(this, file, target, start, size);
+        return await session.RunAsync(stop);
+    }
+
+    /// <summary>The checkpointed position of <paramref name="file"/> if it still applies; else the start.</summary>
+    private FilePosition StartPosition(RescueCandidate file, long size)
+    {
+        var fresh = new FilePosition(file.FileName, 0, 0, size);
+        if (!_checkpoints.TryGet(file.FileName, out var saved))
+        {
+            return fresh;
+        }
+
+        if (saved.Size != size || saved.Offset > size || (saved.Offset > 0 && !EndsLineAt(file.Path, saved.Offset)))
+        {
+            _log.Warning(
+                "recover checkpoint for {Path:l} does not match the file (checkpoint: byte {Offset} of {Size}; file: {Actual} bytes); replaying it from its start",
+                file.Path,
+                saved.Offset,
+                saved.Size,
+                size);
+            return fresh;
+        }
+
+        if (saved.Offset > 0)
+        {
+            if (saved.Clean)
+            {
+                _log.Information("recover resume {Path:l} at line {Lines} (byte {Offset}) after a clean stop", file.Path, saved.Lines, saved.Offset);
+            }
+            else
+            {
+                _log.Warning(
+                    "recover resume {Path:l} at line {Lines} (byte {Offset}): the previous attempt ended without a final checkpoint (crash or target failure), so up to {Max} records after it may be delivered twice",
+                    file.Path,
+                    saved.Lines,
+                    saved.Offset,
+                    _options.CheckpointEveryLines);
+            }
+        }
+
+        return saved with { Size = size };
+    }
+
+    private static bool EndsLineAt(string path, long offset)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        Span<byte> one = stackalloc byte[1];
+        return RandomAccess.Read(handle, one, offset - 1) == 1 && one[0] == (byte)'\n';
+    }
+
+    private ReplayResult LocalFailure(RescueCandidate file, FilePosition position, bool progressed, Exception ex)
+    {
+        _log.Error("recover {Path:l}: {Error:l}; the file stays at line {Lines} (byte {Offset})", file.Path, ex.Message, position.Lines, position.Offset);
+        return new ReplayResult(ReplayStatus.LocalFailure, position, progressed, ex.Message);
+    }
+
+    /// <summary>The state of one replay attempt of one file.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly Replayer _owner;
+        private readonly RescueCandidate _file;
+        private readonly ReplayTarget _target;
+        private readonly FilePosition _start;
+        private readonly long _size;
+        private readonly List<Record> _batch;
+        private readonly int _batchSize;
+        private FilePosition _committed; // the last position saved to disk
+        private FilePosition _decided;   // the last position handed to a save (== _committed once it is done)
+        private Task _saving = Task.CompletedTask;
+        private long _lineNo;
+        private int _linesSinceCommit;
+        private long _lastCommit;
+        private bool _eof;
+        private long _records;
+        private long _blank;
+        private long _bad;
+        private RescueLineReader? _reader;
+        private BadLineQuarantine? _quarantine;
+
+        public Session(Replayer owner, RescueCandidate file, ReplayTarget target, FilePosition start, long size)
+        {
+            _owner = owner;
+            _file = file;
+            _target = target;
+            _start = start;
+            _size = size;
+            _committed = start;
+            _decided = start;
+            _lineNo = start.Lines;
+            _batchSize = Math.Max(1, Math.Min(target.BatchSize, owner._options.CheckpointEveryLines));
+            _batch = new List<Record>(_batchSize);
+        }
+
+        private ReplayerOptions Options => _owner._options;
+
+        /// <summary>Closes the file and the quarantine. Does not throw: the quarantine was synced by the last commit.</summary>
+        public void Dispose()
+        {
+            _reader?.Dispose();
+            _reader = null;
+            try
+            {
+                _quarantine?.Dispose();
+            }
+            catch (IOException ex)
+            {
+                _owner._log.Error("recover {Path:l}: closing the quarantine file failed: {Error:l}", _file.Path, ex.Message);
+            }
+
+            _quarantine = null;
+        }
+
+        private bool Progressed => _committed.Offset > _start.Offset;
+
+        public async Task<ReplayResult> RunAsync(CancellationToken stop)
+        {
+            string? badFile = null;
+            try
+            {
+                _reader = new RescueLineReader(_file.Path, _start.Offset);
+                _quarantine = new BadLineQuarantine(Options.BadFolder, _file.FileName);
+                badFile = _quarantine.FilePath;
+                var finished = await SendAllAsync(stop);
+                await _saving; // the last checkpoint is on disk before anything else happens
+                if (!finished)
+                {
+                    return new ReplayResult(ReplayStatus.Stopped, _committed, Progressed, null);
+                }
+
+                // Ship, then checkpoint (done: at end of file), then delete.
+                Dispose(); // close the file before deleting it (required on Windows)
+                File.Delete(_file.Path);
+                _owner._checkpoints.Clear(_file.FileName);
+            }
+            catch (SinkFailedException ex)
+            {
+                await SettleSavingAsync();
+                _owner._counters.AddTargetFailure();
+                return new ReplayResult(ReplayStatus.TargetFailed, _committed, Progressed, ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await SettleSavingAsync();
+                return _owner.LocalFailure(_file, _committed, Progressed, ex);
+            }
+
+            _owner._counters.AddFileDone();
+            var log = _owner._log;
+            if (_blank > 0 || _bad > 0)
+            {
+                log.Warning(
+                    "recover file {Path:l}: {Records} records sent, {Blank} blank lines skipped, {Bad} bad lines skipped{Where:l}",
+                    _file.Path,
+                    _records,
+                    _blank,
+                    _bad,
+                    _bad > 0 ? " (kept in " + badFile + ")" : string.Empty);
+            }
+            else
+            {
+                log.Information("recover file {Path:l}: {Records} records sent", _file.Path, _records);
+            }
+
+            log.Information("recover end! clean file : {Path:l}", _file.Path);
+            return new ReplayResult(ReplayStatus.Completed, _committed, Progressed, null);
+        }
+
+        /// <summary>Sends every line; true at end of file (committed there), false when stopped (committed clean).</summary>
+        private async Task<bool> SendAllAsync(CancellationToken stop)
+        {
+            var time = _owner._time;
+            var limiter = new SpeedLimiter(Options.SpeedLimit, time); // per attempt: no burst credit from idle time
+            _lastCommit = time.GetTimestamp();
+            while (true)
+            {
+                if (stop.IsCancellationRequested)
+                {
+                    await CommitAsync(clean: true);
+                    return false;
+                }
+
+                var want = Math.Min(Options.CheckpointEveryLines - _linesSinceCommit, _batchSize - _batch.Count);
+                var granted = limiter.Grant(Math.Max(1, want));
+                if (granted == 0)
+                {
+                    var wait = limiter.DelayUntilNext();
+                    if (_linesSinceCommit > 0 && time.GetElapsedTime(_lastCommit) + wait >= Options.CheckpointInterval)
+                    {
+                        await CommitAsync(clean: false); // do not sit on unflushed records through the wait
+                    }
+
+                    try
+                    {
+                        await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1), time, stop);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Handled at the top of the loop: commit and stop.
+                    }
+
+                    continue;
+                }
+
+                _linesSinceCommit += ReadLines(granted);
+                if (_batch.Count >= _batchSize)
+                {
+                    await WriteBatchAsync();
+                }
+
+                if (_eof)
+                {
+                    await CommitAsync(clean: false);
+                    return true;
+                }
+
+                if (_linesSinceCommit >= Options.CheckpointEveryLines || time.GetElapsedTime(_lastCommit) >= Options.CheckpointInterval)
+                {
+                    await CommitAsync(clean: false);
+                }
+            }
+        }
+
+        /// <summary>Reads up to <paramref name="max"/> lines, decoding entries into the batch. Returns lines read.</summary>
+        private int ReadLines(int max)
+        {
+            var counters = _owner._counters;
+            var read = 0;
+            long entries = 0;
+            while (read < max)
+            {
+                if (!_reader!.TryReadLine(out var line, out _))
+                {
+                    _eof = true;
+                    break;
+                }
+
+                read++;
+                _lineNo++;
+                if (line.Trim(" \t\r"u8).IsEmpty)
+                {
+                    if (_blank++ == 0)
+                    {
+                        _owner._log.Warning("recover {Path:l}: blank line {Line} skipped (blank lines are counted, warned once per file)", _file.Path, _lineNo);
+                    }
+
+                    counters.AddBlank();
+                    continue;
+                }
+
+                if (RescueEntryCodec.TryDecode(line, out var record, out var error))
+                {
+                    _batch.Add(record);
+                    entries++;
+                    continue;
+                }
+
+                _quarantine!.Write(_lineNo, error!, line);
+                counters.AddBad();
+                if (++_bad <= WarnBadLinesPerFile)
+                {
+                    _owner._log.Warning("recover {Path:l}: line {Line} is not a valid entry ({Error:l}); moved to {Bad:l}", _file.Path, _lineNo, error, _quarantine.FilePath);
+                }
+            }
+
+            counters.AddLines(read, entries);
+            _records += entries;
+            return read;
+        }
+
+        private async ValueTask WriteBatchAsync()
+        {
+            if (_batch.Count == 0)
+            {
+                return;
+            }
+
+            await _saving; // nothing goes out past a checkpoint that is not on disk yet (keeps the duplicate bound)
+            _target.AddSent(_batch.Count);
+            await _target.Runtime.WriteAsync(_batch, CancellationToken.None); // never abandon a batch half-way
+            _batch.Clear();
+        }
+
+        /// <summary>
+        /// Write → flush → sync quarantine → checkpoint: the order is the guarantee (see class remarks).
+        /// The save runs in the background while the next lines are read and decoded; the next write
+        /// and the next save wait for it (and fail if it failed).
+        /// </summary>
+        private async ValueTask CommitAsync(bool clean)
+        {
+            await WriteBatchAsync();
+            var offset = _reader!.Offset;
+            if (offset != _decided.Offset || (clean && !_decided.Clean && offset > 0))
+            {
+                await _target.Runtime.FlushAsync(CancellationToken.None);
+                _quarantine!.Sync();
+                var position = new FilePosition(_file.FileName, offset, _lineNo, _size, clean);
+                await _saving;
+                _owner.Committed?.Invoke(position);
+                _decided = position;
+                _saving = Task.Run(() =>
+                {
+                    _owner._checkpoints.Save(position);
+                    _committed = position;
+                });
+            }
+
+            _linesSinceCommit = 0;
+            _lastCommit = _owner._time.GetTimestamp();
+        }
+
+        /// <summary>Waits for a save in flight after a failure; its own failure only means the older position stands.</summary>
+        private async Task SettleSavingAsync()
+        {
+            try
+            {
+                await _saving;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _owner._log.Error("recover checkpoint {Path:l} could not be written: {Error:l}", _owner._checkpoints.FilePath, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text;
+using Serilog.Events;
+using Wp.Core.Recovery;
+using Wp.Core.Tests.Support;
+
+namespace Wp.Core.Tests.Recovery;
+
+public sealed class CheckpointStoreTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly LogCapture _log = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_saved_position_reads_back_in_a_new_store()
+    {
+        var store = Store();
+        var position = new FilePosition("s-2025-10-04_01:59:24.dat", 8192, 100, 65536, Clean: true);
+
+        store.Save(position);
+        var reloaded = Store();
+        reloaded.Load();
+
+        reloaded.TryGet(position.File, out var read).Should().BeTrue();
+        read.Should().Be(position);
+        _log.Events.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Writes_one_json_object_through_a_temp_file_and_leaves_no_temp_behind()
+    {
+        var store = Store();
+
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+
+        _dir.FileNames().Should().Equal(CheckpointStore.FileName);
+        File.ReadAllText(store.FilePath).Should().Be("""{"v":1,"file":"a-2025-10-04_01:59:24.dat","offset":10,"lines":1,"size":20,"clean":false}""" + "\n");
+        store.Writes.Should().Be(1);
+    }
+
+    [Fact]
+    public void The_file_saved_last_is_the_top_level_entry_and_other_started_files_follow_in_others()
+    {
+        var store = Store();
+
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+        store.Save(new FilePosition("b-2025-10-04_01:59:24.dat", 30, 3, 40, Clean: true));
+
+        File.ReadAllText(store.FilePath).Should().Be(
+            """{"v":1,"file":"b-2025-10-04_01:59:24.dat","offset":30,"lines":3,"size":40,"clean":true,"others":[{"file":"a-2025-10-04_01:59:24.dat","offset":10,"lines":1,"size":20,"clean":false}]}""" + "\n");
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions.Values.Should().BeEquivalentTo(store.Positions.Values);
+    }
+
+    [Fact]
+    public void The_top_level_file_and_offset_are_what_wproj_rescue_stat_reads()
+    {
+        var store = Store();
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+        store.Save(new FilePosition("b-2025-10-04_01:59:24.dat", 30, 3, 40));
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(store.FilePath));
+
+        json.RootElement.GetProperty("file").GetString().Should().Be("b-2025-10-04_01:59:24.dat");
+        json.RootElement.GetProperty("offset").GetInt64().Should().Be(30);
+    }
+
+    [Fact]
+    public void Clearing_the_last_position_deletes_recover_lock()
+    {
+        var store = Store();
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+        store.Save(new FilePosition("b-2025-10-04_01:59:24.dat", 10, 1, 20));
+
+        store.Clear("a-2025-10-04_01:59:24.dat");
+        File.Exists(store.FilePath).Should().BeTrue();
+        store.Clear("b-2025-10-04_01:59:24.dat");
+
+        File.Exists(store.FilePath).Should().BeFalse();
+        store.Positions.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":10")] // torn
+    [InlineData("not json")]
+    [InlineData("{\"v\":2,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":-1,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":9,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"../a.dat\",\"offset\":1,\"lines\":0,\"size\":5}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\"}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5,\"others\":[{\"file\":\"b.dat\"}]}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5,\"others\":{}}")]
+    [InlineData("{\"v\":1,\"file\":\"a.dat\",\"offset\":1,\"lines\":0,\"size\":5} trailing")]
+    public void A_corrupt_checkpoint_is_reported_and_ignored(string content)
+    {
+        File.WriteAllBytes(_dir.Combine(CheckpointStore.FileName), Encoding.UTF8.GetBytes(content));
+        var store = Store();
+
+        store.Load();
+
+        store.Positions.Should().BeEmpty();
+        _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("is corrupt").And.Contain("ignoring it");
+    }
+
+    [Fact]
+    public void The_next_save_replaces_a_corrupt_checkpoint()
+    {
+        File.WriteAllText(_dir.Combine(CheckpointStore.FileName), "garbage");
+        var store = Store();
+        store.Load();
+
+        store.Save(new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20));
+
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions.Should().ContainKey("a-2025-10-04_01:59:24.dat");
+    }
+
+    [Fact]
+    public void A_missing_checkpoint_is_empty_and_not_an_error()
+    {
+        var store = Store();
+
+        store.Load();
+
+        store.Positions.Should().BeEmpty();
+        _log.Events.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Pruning_forgets_positions_of_files_that_are_gone_and_keeps_the_others()
+    {
+        var store = Store();
+        store.Save(new FilePosition("gone.dat", 10, 1, 20));
+        store.Save(new FilePosition("here.dat", 10, 1, 20));
+
+        var pruned = store.PruneMissing(f => f == "here.dat");
+
+        pruned.Should().Equal("gone.dat");
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions.Keys.Should().Equal("here.dat");
+    }
+
+    [Fact]
+    public void A_failed_save_keeps_memory_equal_to_the_file_on_disk()
+    {
+        var store = Store();
+        store.Save(new FilePosition("a.dat", 10, 1, 20));
+        Directory.CreateDirectory(store.FilePath + ".tmp"); // the temp path is taken by a folder: the write fails
+
+        var act = () => store.Save(new FilePosition("a.dat", 15, 2, 20));
+
+        act.Should().Throw<Exception>().Which.Should().Match<Exception>(e => e is IOException || e is UnauthorizedAccessException);
+        store.TryGet("a.dat", out var kept).Should().BeTrue();
+        kept.Offset.Should().Be(10);
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+    }
+
+    private CheckpointStore Store() => new(_dir.Path, _log.Logger);
+}

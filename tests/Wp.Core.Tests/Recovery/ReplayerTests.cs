@@ -1,0 +1,346 @@
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Events;
+using Wp.Core.Recovery;
+using Wp.Core.Rescue;
+using Wp.Core.Tests.Support;
+
+namespace Wp.Core.Tests.Recovery;
+
+public sealed class ReplayerTests : IDisposable
+{
+    private static readonly DateTime FileTime = new(2025, 10, 4, 1, 59, 24, DateTimeKind.Utc);
+    private readonly TempDir _dir = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 10, 4, 2, 0, 0, TimeSpan.Zero));
+    private readonly LogCapture _log = new();
+    private readonly RecordingBackend _backend = new();
+    private readonly List<FilePosition> _commits = [];
+    private readonly CheckpointStore _checkpoints;
+    private readonly RecoveryCounters _counters;
+
+    public ReplayerTests()
+    {
+        _checkpoints = new CheckpointStore(_dir.Path, _log.Logger);
+        _counters = new RecoveryCounters(_dir.Path);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Replays_every_entry_in_order_then_deletes_the_file_and_clears_the_checkpoint()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 2500));
+        await using var target = Target();
+
+        var result = await NewReplayer().ReplayAsync(file, target, default);
+
+        result.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Ns.Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i));
+        File.Exists(file.Path).Should().BeFalse();
+        File.Exists(_checkpoints.FilePath).Should().BeFalse();
+        _checkpoints.Positions.Should().BeEmpty();
+        _commits.Select(c => c.Lines).Should().Equal(1000, 2000, 2500);
+        result.Position.Offset.Should().Be(result.Position.Size, "the last checkpoint before the delete is at end of file");
+        _log.Messages(LogEventLevel.Information).Should().Contain([$"recover begin! file : {file.Path}", $"recover end! clean file : {file.Path}"]);
+        _counters.Entries.Should().Be(2500);
+        _counters.FilesDone.Should().Be(1);
+        target.Sent.Should().Be(2500);
+    }
+
+    [Fact]
+    public async Task Checkpoints_every_n_lines_and_only_after_the_records_before_them_were_flushed()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 1050));
+        var lines = File.ReadAllLines(file.Path);
+        await using var target = Target(batchSize: 64);
+        var flushedAtCommit = new List<int>();
+        var replayer = NewReplayer(every: 100, onCommit: p => flushedAtCommit.Add(_backend.FlushedCount));
+
+        await replayer.ReplayAsync(file, target, default);
+
+        _commits.Select(c => c.Lines).Should().Equal(100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1050);
+        flushedAtCommit.Should().Equal(_commits.Select(c => (int)c.Lines), "each checkpoint covers exactly the flushed records");
+        foreach (var commit in _commits)
+        {
+            // The offset is the byte just past line <Lines>.
+            commit.Offset.Should().Be(lines.Take((int)commit.Lines).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1));
+        }
+
+        _backend.Written.Should().HaveCount(1050);
+    }
+
+    [Fact]
+    public async Task Checkpoints_at_least_every_200_ms_while_lines_trickle()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 100));
+        _backend.OnWrite = _ => _clock.Advance(TimeSpan.FromMilliseconds(150)); // a slow target
+        await using var target = Target(batchSize: 10);
+
+        await NewReplayer(every: 1000).ReplayAsync(file, target, default);
+
+        // 150 ms per batch of 10: the 200 ms rule fires after every second batch.
+        _commits.Select(c => c.Lines).Should().Equal(20, 40, 60, 80, 100);
+    }
+
+    [Fact]
+    public async Task Resumes_from_the_checkpointed_offset_and_sends_only_the_rest()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 100));
+        var offset = File.ReadAllLines(file.Path).Take(40).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1);
+        _checkpoints.Save(new FilePosition(file.FileName, offset, 40, new FileInfo(file.Path).Length, Clean: true));
+        await using var target = Target();
+
+        var result = await NewReplayer().ReplayAsync(file, target, default);
+
+        result.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Ns.Should().Equal(Enumerable.Range(40, 60).Select(i => (long)i));
+        _log.Messages().Should().Contain(m => m.Contains("recover resume") && m.Contains("at line 40") && m.Contains("clean stop"));
+    }
+
+    [Fact]
+    public async Task A_resume_after_an_unclean_end_warns_that_records_after_the_checkpoint_may_repeat()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 10));
+        var offset = File.ReadAllLines(file.Path).Take(5).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1);
+        _checkpoints.Save(new FilePosition(file.FileName, offset, 5, new FileInfo(file.Path).Length, Clean: false));
+        await using var target = Target();
+
+        await NewReplayer(every: 7).ReplayAsync(file, target, default);
+
+        _backend.Ns.Should().Equal(5, 6, 7, 8, 9);
+        _log.Messages(LogEventLevel.Warning).Should().Contain(m => m.Contains("at line 5") && m.Contains("up to 7 records"));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_at_the_end_of_the_file_sends_nothing_and_deletes_it()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 10));
+        var size = new FileInfo(file.Path).Length;
+        _checkpoints.Save(new FilePosition(file.FileName, size, 10, size));
+        await using var target = Target();
+
+        var result = await NewReplayer().ReplayAsync(file, target, default);
+
+        result.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Written.Should().BeEmpty();
+        File.Exists(file.Path).Should().BeFalse();
+        _checkpoints.Positions.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(1)]   // size differs: another file under the same name
+    [InlineData(2)]   // offset inside a line
+    public async Task A_checkpoint_that_does_not_match_the_file_is_ignored(int mismatch)
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 10));
+        var size = new FileInfo(file.Path).Length;
+        _checkpoints.Save(mismatch == 1
+            ? new FilePosition(file.FileName, 10, 1, size + 1)
+            : new FilePosition(file.FileName, 10, 1, size));
+        await using var target = Target();
+
+        await NewReplayer().ReplayAsync(file, target, default);
+
+        _backend.Ns.Should().Equal(Enumerable.Range(0, 10).Select(i => (long)i));
+        _log.Messages(LogEventLevel.Warning).Should().Contain(m => m.Contains("does not match the file"));
+    }
+
+    [Fact]
+    public async Task Blank_lines_are_skipped_counted_and_warned_once_per_file()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 3).Raw("\n").Entries(3, 2).Raw("  \t\r\n").Raw("\n").Entries(5, 1));
+        await using var target = Target();
+
+        var result = await NewReplayer().ReplayAsync(file, target, default);
+
+        result.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Ns.Should().Equal(0, 1, 2, 3, 4, 5);
+        _counters.Blank.Should().Be(3);
+        _counters.Lines.Should().Be(9);
+        _log.Messages(LogEventLevel.Warning).Where(m => m.Contains(": blank line")).Should().ContainSingle()
+            .Which.Should().Contain("blank line 4 skipped");
+        Directory.Exists(_dir.Combine("bad")).Should().BeFalse("blank lines are not quarantined");
+    }
+
+    [Fact]
+    public async Task Invalid_lines_go_to_the_quarantine_with_their_line_numbers_and_the_file_still_completes()
+    {
+        var file = Candidate(new RescueFileBuilder()
+            .Entries(0, 2)
+            .Raw("plain text from an older tool\n")
+            .Entries(2, 2)
+            .Raw("{\"v\":1,\"f\":[[\"n\",\"i\",\"x\"]]}\n")
+            .Raw("{\"v\":2}\n")
+            .Entries(4, 1));
+        await using var target = Target();
+
+        var result = await NewReplayer().ReplayAsync(file, target, default);
+
+        result.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Ns.Should().Equal(0, 1, 2, 3, 4);
+        _counters.Bad.Should().Be(3);
+        var bad = File.ReadAllLines(_dir.Combine("bad", file.FileName + ".bad"));
+        bad.Should().HaveCount(3);
+        bad.Select(l => l.Split('\t')[0]).Should().Equal("3", "6", "7");
+        bad[0].Should().EndWith("\tplain text from an older tool");
+        bad[2].Should().Contain("unsupported entry version 2");
+        _log.Messages(LogEventLevel.Warning).Should().Contain(m => m.Contains("line 3 is not a valid entry"));
+        _log.Messages(LogEventLevel.Warning).Should().Contain(m => m.Contains("3 bad lines skipped"));
+        File.Exists(file.Path).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_final_line_without_newline_is_still_replayed_when_it_decodes()
+    {
+        var last = System.Text.Encoding.UTF8.GetString(RescueFileBuilder.Encode(RescueFileBuilder.Entry(9))).TrimEnd('\n');
+        var file = Candidate(new RescueFileBuilder().Entries(0, 2).Raw(last));
+        await using var target = Target();
+
+        await NewReplayer().ReplayAsync(file, target, default);
+
+        _backend.Ns.Should().Equal(0, 1, 9);
+    }
+
+    [Fact]
+    public async Task A_failing_target_stops_the_file_at_its_last_checkpoint_and_creates_no_rescue_file()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 1000));
+        _backend.FailBeyond = 250;
+        await using var target = Target(batchSize: 50);
+        var replayer = NewReplayer(every: 100);
+
+        var failed = await replayer.ReplayAsync(file, target, default);
+
+        failed.Status.Should().Be(ReplayStatus.TargetFailed);
+        failed.Error.Should().Contain("recording backend: down");
+        failed.Position.Lines.Should().Be(200);
+        failed.Progressed.Should().BeTrue();
+        File.Exists(file.Path).Should().BeTrue();
+        _checkpoints.TryGet(file.FileName, out var kept).Should().BeTrue();
+        kept.Should().Be(failed.Position);
+        RescueFilesIn(_dir.Path).Should().Equal(file.FileName);
+        target.Runtime.Stats.Diverted.Should().Be(0);
+
+        _backend.FailBeyond = null;
+        var retried = await replayer.ReplayAsync(file, target, default);
+
+        retried.Status.Should().Be(ReplayStatus.Completed);
+        var ns = _backend.Ns;
+        ns.Distinct().Should().BeEquivalentTo(Enumerable.Range(0, 1000).Select(i => (long)i), "no record is lost");
+        (ns.Count - 1000).Should().BeInRange(0, 100, "at most checkpoint_every_lines records are sent twice");
+        RescueFilesIn(_dir.Path).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_file_is_deleted_only_after_the_final_flush()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 30));
+        var existedAtFlush = new List<bool>();
+        _backend.OnFlush = () => existedAtFlush.Add(File.Exists(file.Path));
+        await using var target = Target();
+        var replayer = NewReplayer(every: 1000);
+
+        _backend.FailNextFlush = true;
+        var failed = await replayer.ReplayAsync(file, target, default);
+
+        failed.Status.Should().Be(ReplayStatus.TargetFailed);
+        File.Exists(file.Path).Should().BeTrue("the records were written but never flushed");
+        _checkpoints.Positions.Should().BeEmpty();
+
+        var done = await replayer.ReplayAsync(file, target, default);
+
+        done.Status.Should().Be(ReplayStatus.Completed);
+        existedAtFlush.Should().Equal(true, true);
+        File.Exists(file.Path).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_stop_request_delivers_the_in_flight_batch_and_leaves_a_clean_checkpoint_then_a_resume_sends_each_record_once()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 500));
+        using var stop = new CancellationTokenSource();
+        var writes = 0;
+        _backend.OnWrite = _ =>
+        {
+            if (++writes == 3)
+            {
+                stop.Cancel(); // a signal arriving while the third batch is being written
+            }
+        };
+        await using var target = Target(batchSize: 40);
+        var replayer = NewReplayer(every: 1000);
+
+        var stopped = await replayer.ReplayAsync(file, target, stop.Token);
+
+        stopped.Status.Should().Be(ReplayStatus.Stopped);
+        stopped.Position.Lines.Should().Be(120);
+        stopped.Position.Clean.Should().BeTrue();
+        _backend.FlushedCount.Should().Be(120);
+        File.Exists(file.Path).Should().BeTrue();
+
+        _backend.OnWrite = null;
+        var resumed = await NewReplayer(every: 1000).ReplayAsync(file, target, default);
+
+        resumed.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Ns.Should().Equal(Enumerable.Range(0, 500).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task Honours_the_speed_limit_on_the_injected_clock()
+    {
+        var clock = new TimerCountingTimeProvider(new DateTimeOffset(2025, 10, 4, 2, 0, 0, TimeSpan.Zero));
+        var file = Candidate(new RescueFileBuilder().Entries(0, 250));
+        await using var target = Target(time: clock);
+        var replayer = new Replayer(
+            new ReplayerOptions { RescueRoot = _dir.Path, SpeedLimit = 100 },
+            _checkpoints,
+            _counters,
+            clock,
+            _log.Logger);
+        var started = clock.GetUtcNow();
+
+        var run = replayer.ReplayAsync(file, target, default);
+        while (!run.IsCompleted)
+        {
+            var next = clock.NextTimerAsync();
+            if (await Task.WhenAny(run, next) == next)
+            {
+                clock.Advance(await next);
+            }
+        }
+
+        (await run).Status.Should().Be(ReplayStatus.Completed);
+        (clock.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2.49), "250 lines at 100 lines/s");
+        _backend.Written.Should().HaveCount(250);
+    }
+
+    private static string[] RescueFilesIn(string folder) =>
+        Directory.GetFiles(folder)
+            .Select(Path.GetFileName)
+            .Where(f => f!.EndsWith(".dat", StringComparison.Ordinal) || f.EndsWith(".dat.lock", StringComparison.Ordinal))
+            .ToArray()!;
+
+    private RescueCandidate Candidate(RescueFileBuilder content, string sink = "s1", int seq = 0)
+    {
+        var path = content.WriteTo(_dir.Path, sink, FileTime, seq);
+        RescueFileName.TryParse(Path.GetFileName(path), out var name).Should().BeTrue();
+        return new RescueCandidate(path, name);
+    }
+
+    private ReplayTarget Target(int batchSize = 1024, TimeProvider? time = null) =>
+        RecoveryFixtures.Target("s1", _backend, _dir.Path, time ?? _clock, _log.Logger, batchSize);
+
+    private Replayer NewReplayer(int every = 1000, Action<FilePosition>? onCommit = null) =>
+        new(
+            new ReplayerOptions { RescueRoot = _dir.Path, CheckpointEveryLines = every },
+            _checkpoints,
+            _counters,
+            _clock,
+            _log.Logger)
+        {
+            Committed = p =>
+            {
+                onCommit?.Invoke(p);
+                _commits.Add(p);
+            },
+        };
+}
