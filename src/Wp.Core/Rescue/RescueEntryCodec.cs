@@ -53,8 +53,6 @@ internal static class RescueEntryCodec
     [ThreadStatic]
     private static PlainField[]? t_plain;
 
-    /// <summary>Room for the fields a pipeline appends to a replayed record (as for a parsed one).</summary>
-    private const int WplAppendedFields = 2;
 
     /// <summary>Printable ASCII except <c>"</c> and <c>\</c>: text that JSON writes byte for byte, unescaped.</summary>
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
@@ -407,7 +405,7 @@ internal static class RescueEntryCodec
 
         var chars = textChars > 0 ? new char[textChars] : [];
         var used = 0;
-        record = new Record(count + WplAppendedFields);
+        record = new Record(count);
         for (var i = 0; i < count; i++)
         {
             ref var f = ref fields[i];

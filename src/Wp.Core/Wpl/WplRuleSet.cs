@@ -13,10 +13,10 @@ internal sealed class WplRuleSet
     public const double MaxResidueShare = 0.2;
 
     /// <summary>
-    /// Room left in a matched record for the fields the pipeline appends (<c>wp_src_key</c>, and
-    /// <c>wp_error</c> on the error path), so appending them never regrows the field array.
+    /// Room left in a matched record for the field the pipeline appends to every record
+    /// (<c>wp_src_key</c>), so appending it does not regrow the field array.
     /// </summary>
-    public const int AppendedFields = 2;
+    public const int AppendedFields = 1;
 
     [ThreadStatic]
     private static List<Field>? t_scratch;
