@@ -17,6 +17,12 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        if (args is ["--loop", var what, ..])
+        {
+            QuickLoop.Run(what);
+            return;
+        }
+
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithId("ShortRun"))
             .AddDiagnoser(MemoryDiagnoser.Default)

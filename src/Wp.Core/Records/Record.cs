@@ -34,6 +34,9 @@ internal sealed class Record
 
     public void Add(Field field) => _fields.Add(field);
 
+    /// <summary>The field list itself, for the WPL matcher that fills a record in place; nothing else writes it.</summary>
+    internal List<Field> FieldList => _fields;
+
     /// <summary>The first field with this name, or null.</summary>
     public Field? Find(string name)
     {

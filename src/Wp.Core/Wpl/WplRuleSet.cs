@@ -5,7 +5,7 @@ namespace Wp.Core.Wpl;
 
 /// <summary>
 /// Every loaded rule, in load order, compiled once. <see cref="Match"/> is thread-safe: rules are
-/// immutable and per-call scratch space is thread-local.
+/// immutable and each call fills a record of its own.
 /// </summary>
 internal sealed class WplRuleSet
 {
@@ -17,9 +17,6 @@ internal sealed class WplRuleSet
     /// (<c>wp_src_key</c>), so appending it does not regrow the field array.
     /// </summary>
     public const int AppendedFields = 1;
-
-    [ThreadStatic]
-    private static List<Field>? t_scratch;
 
     private readonly WplRule[] _rules;
 
@@ -106,19 +103,23 @@ internal sealed class WplRuleSet
             return new WplMatch(null, null, null, WplMatch.Blank);
         }
 
-        var scratch = t_scratch ??= new List<Field>(64);
+        // Matchers append straight into the record that will be returned (no copy from scratch);
+        // a failed rule clears it for the next one, and a line no rule matches wastes one record.
+        Record? record = null;
         WplRule? closest = null;
         WplMiss closestMiss = default;
         var maxLeftover = (int)(line.Length * MaxResidueShare);
         foreach (var rule in _rules)
         {
-            scratch.Clear();
+            record ??= new Record(rule.FieldEstimate + AppendedFields);
+            var output = record.FieldList;
+            output.Clear();
             WplMiss miss;
             bool ok;
             int stop;
             try
             {
-                ok = rule.TryMatch(line, start, end, scratch, out stop, out miss);
+                ok = rule.TryMatch(line, start, end, output, out stop, out miss);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -130,16 +131,9 @@ internal sealed class WplRuleSet
 
             if (ok)
             {
-                var leftover = line.AsSpan(stop, end - stop).Trim();
+                var leftover = stop >= end ? default : line.AsSpan(stop, end - stop).Trim();
                 if (leftover.Length <= maxLeftover)
                 {
-                    var record = new Record(scratch.Count + AppendedFields);
-                    foreach (var field in scratch)
-                    {
-                        record.Add(field);
-                    }
-
-                    scratch.Clear();
                     return new WplMatch(rule, record, leftover.Length == 0 ? null : leftover.ToString(), null);
                 }
 
@@ -153,7 +147,6 @@ internal sealed class WplRuleSet
             }
         }
 
-        scratch.Clear();
         if (closest is null)
         {
             return new WplMatch(null, null, null, "no rules loaded");
