@@ -27,7 +27,8 @@ internal static class QuickLoop
                 }
 
                 return n;
-            },
+            }
+            ,
             "matchkv" => () =>
             {
                 text.Clear();
@@ -37,7 +38,8 @@ internal static class QuickLoop
                 }
 
                 return text.Length;
-            },
+            }
+            ,
             _ => throw new ArgumentException("unknown loop " + what, nameof(what)),
         };
 
