@@ -55,7 +55,7 @@ internal sealed class WparseEngine
         var sources = config.Sources.Where(s => s.Enable)
             .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
             .ToList();
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time);
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
 
         var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 4)
         {
