@@ -1,10 +1,8 @@
 using System.CommandLine;
 using Wp.Core.Config;
 using Wp.Core.Generation;
-using Wp.Core.Hosting;
 using Wp.Core.Hosting.Cli;
 using Wp.Core.Pipeline;
-using Wp.Core.Stats;
 
 namespace Wp.Cli.Wpgen;
 
@@ -31,16 +29,8 @@ internal static class SampleCommand
             var total = result.GetValue(count) ?? options.Count;
             var limiter = new SpeedLimiter(result.GetValue(speed) ?? options.Speed, TimeProvider.System);
 
-            using var signals = new ShutdownSignals();
-            using var statStop = new CancellationTokenSource();
-            var reporter = new StatReporter([generator], TimeProvider.System);
             var window = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(stat) ?? engine.StatWindowSec));
-            var statTask = reporter.RunAsync(window, result.GetValue(printStat) ? Console.Out : null, null, statStop.Token);
-            await generator.RunAsync(total, limiter, signals.Token);
-            await statStop.CancelAsync();
-            await statTask;
-            Console.Out.Write(StatTable.Render("-- wpgen total --", reporter.FinalTable()));
-            return ExitCodes.Success;
+            return await GeneratorRun.RunAsync(generator, stop => generator.RunAsync(total, limiter, stop), window, result.GetValue(printStat));
         }));
         return command;
     }

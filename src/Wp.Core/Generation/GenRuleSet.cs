@@ -1,3 +1,4 @@
+using Wp.Core.Records;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -123,7 +124,7 @@ internal sealed class GenRuleSet
     private static void SelfCheck(RuleLineWriter writer, ConfigProblems problems)
     {
         var rng = new GenRandom(SelfCheckSeed);
-        using var buf = new LineBuffer();
+        using var buf = new TextBuffer();
         for (var i = 0; i < SelfCheckLines; i++)
         {
             buf.Clear();
@@ -520,7 +521,7 @@ internal sealed class GenRuleSet
         {
             var count = ((ChoiceWriter)writer.Slots[slot].Value).Count;
             var rng = new GenRandom(SelfCheckSeed);
-            using var buf = new LineBuffer();
+            using var buf = new TextBuffer();
             for (var k = 0; k < count; k++)
             {
                 buf.Clear();
@@ -565,7 +566,7 @@ internal sealed class GenLineStream
     }
 
     /// <summary>Appends the next line (without the newline); returns the index of the rule that wrote it.</summary>
-    public int AppendLine(LineBuffer buf)
+    public int AppendLine(TextBuffer buf)
     {
         var index = _next;
         _rules[index].Write(_rng, buf);
@@ -576,7 +577,7 @@ internal sealed class GenLineStream
     /// <summary>The next line as a string (tests and tools; the writer uses <see cref="AppendLine"/>).</summary>
     public string NextLine(out int rule)
     {
-        using var buf = new LineBuffer(256);
+        using var buf = new TextBuffer(256);
         rule = AppendLine(buf);
         return buf.ToString();
     }

@@ -1,3 +1,4 @@
+using Wp.Core.Records;
 using System.Text;
 using Wp.Core.Pipeline;
 using Wp.Core.Stats;
@@ -49,7 +50,7 @@ internal sealed class RuleGenerator : IStatSource
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_outputPath)!);
         await using var output = new StreamWriter(_outputPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 20);
-        using var batch = new LineBuffer(1 << 18);
+        using var batch = new TextBuffer(1 << 18);
         var lines = _rules.Open(_seed);
         var written = 0L;
         try

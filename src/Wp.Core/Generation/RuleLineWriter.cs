@@ -38,7 +38,7 @@ internal sealed class FieldSlot
     public ValueWriter Value { get; }
 
     /// <param name="choice">When at least 0, writes that gen_field.toml choice (the value must be a <see cref="ChoiceWriter"/>).</param>
-    public void Write(GenRandom rng, LineBuffer buf, int choice = -1)
+    public void Write(GenRandom rng, TextBuffer buf, int choice = -1)
     {
         if (_begin is not null)
         {
@@ -91,7 +91,7 @@ internal sealed class RuleLineWriter(WplRule rule, IReadOnlyList<FieldSlot> slot
 
     /// <summary>Appends one line (without the newline).</summary>
     /// <param name="forcedSlot">With <paramref name="forcedChoice"/>: that slot writes that choice (validation).</param>
-    public void Write(GenRandom rng, LineBuffer buf, int forcedSlot = -1, int forcedChoice = -1)
+    public void Write(GenRandom rng, TextBuffer buf, int forcedSlot = -1, int forcedChoice = -1)
     {
         for (var i = 0; i < Slots.Count; i++)
         {

@@ -1,3 +1,4 @@
+using Wp.Core.Records;
 using System.Buffers;
 
 namespace Wp.Core.Generation;
@@ -8,7 +9,7 @@ namespace Wp.Core.Generation;
 /// </summary>
 internal abstract class ValueWriter
 {
-    public abstract void Write(GenRandom rng, LineBuffer buf);
+    public abstract void Write(GenRandom rng, TextBuffer buf);
 }
 
 /// <summary>gen_field.toml <c>choices</c>: one of the literals, already rendered for the scope.</summary>
@@ -16,10 +17,10 @@ internal sealed class ChoiceWriter(IReadOnlyList<string> rendered) : ValueWriter
 {
     public int Count => rendered.Count;
 
-    public override void Write(GenRandom rng, LineBuffer buf) => buf.Append(rendered[rng.Next(rendered.Count)]);
+    public override void Write(GenRandom rng, TextBuffer buf) => buf.Append(rendered[rng.Next(rendered.Count)]);
 
     /// <summary>Writes choice <paramref name="index"/> (load-time validation of each choice).</summary>
-    public void Write(LineBuffer buf, int index) => buf.Append(rendered[index]);
+    public void Write(TextBuffer buf, int index) => buf.Append(rendered[index]);
 }
 
 /// <summary>
@@ -29,7 +30,7 @@ internal sealed class ChoiceWriter(IReadOnlyList<string> rendered) : ValueWriter
 /// </summary>
 internal sealed class CharsWriter(ValueScope scope, bool ignore, string? prefix, bool numbers = false) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         var start = buf.Length;
         if (prefix is not null)
@@ -83,7 +84,7 @@ internal sealed class CharsWriter(ValueScope scope, bool ignore, string? prefix,
         Sanitize(buf, start);
     }
 
-    public static void AppendToken(GenRandom rng, LineBuffer buf)
+    public static void AppendToken(GenRandom rng, TextBuffer buf)
     {
         buf.Append(rng.Pick(GenText.Words));
         switch (rng.Next(4))
@@ -99,7 +100,7 @@ internal sealed class CharsWriter(ValueScope scope, bool ignore, string? prefix,
         }
     }
 
-    private static void AppendPhrase(GenRandom rng, LineBuffer buf, ValueScope scope)
+    private static void AppendPhrase(GenRandom rng, TextBuffer buf, ValueScope scope)
     {
         var words = 2 + rng.Next(2);
         for (var i = 0; i < words; i++)
@@ -113,7 +114,7 @@ internal sealed class CharsWriter(ValueScope scope, bool ignore, string? prefix,
         }
     }
 
-    private void Sanitize(LineBuffer buf, int start) => buf.Replace(start, scope.Forbidden, scope.Filler);
+    private void Sanitize(TextBuffer buf, int start) => buf.Replace(start, scope.Forbidden, scope.Filler);
 }
 
 /// <summary><c>sn</c>: <c>SN-2024-0042</c>, <c>AB12-CD34</c>, <c>DEV-77</c>; or prefix + four random chars.</summary>
@@ -121,7 +122,7 @@ internal sealed class SnWriter(ValueScope scope, string? prefix) : ValueWriter
 {
     private const string Chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         var start = buf.Length;
         if (prefix is not null)
@@ -157,7 +158,7 @@ internal sealed class SnWriter(ValueScope scope, string? prefix) : ValueWriter
         buf.Replace(start, scope.Forbidden, 'X');
     }
 
-    private static void Random(GenRandom rng, LineBuffer buf, string alphabet, int count)
+    private static void Random(GenRandom rng, TextBuffer buf, string alphabet, int count)
     {
         for (var i = 0; i < count; i++)
         {
@@ -169,13 +170,13 @@ internal sealed class SnWriter(ValueScope scope, string? prefix) : ValueWriter
 /// <summary><c>digit</c>: an integer in <c>[low, high]</c> (default 0–65535).</summary>
 internal sealed class DigitWriter(long low, long high) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf) => buf.Append(rng.Between(low, high));
+    public override void Write(GenRandom rng, TextBuffer buf) => buf.Append(rng.Between(low, high));
 }
 
 /// <summary><c>float</c>: a number in <c>[low, high]</c> (default 0–1000), two decimals when that stays in range.</summary>
 internal sealed class FloatWriter(double low, double high) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         var x = low + ((high - low) * rng.NextDouble());
         var rounded = Math.Round(x, 2);
@@ -185,20 +186,20 @@ internal sealed class FloatWriter(double low, double high) : ValueWriter
 
 internal sealed class BoolWriter : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf) => buf.Append(rng.Chance(50) ? "true" : "false");
+    public override void Write(GenRandom rng, TextBuffer buf) => buf.Append(rng.Chance(50) ? "true" : "false");
 }
 
 /// <summary><c>http/status</c>: a common status (mostly 200), or an integer in a range.</summary>
 internal sealed class HttpStatusWriter(long? low, long? high) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf) =>
+    public override void Write(GenRandom rng, TextBuffer buf) =>
         buf.Append(low is { } lo && high is { } hi ? rng.Between(lo, hi) : rng.Pick(GenText.Statuses));
 }
 
 /// <summary><c>ip</c>: IPv4 (private and public ranges), one in ten IPv6 where allowed; or IPv4 in a range.</summary>
 internal sealed class IpWriter(bool allowV6, uint? low = null, uint? high = null) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         if (low is { } lo && high is { } hi)
         {
@@ -227,7 +228,7 @@ internal sealed class IpWriter(bool allowV6, uint? low = null, uint? high = null
         AppendV4(buf, (uint)((a << 24) | (b << 16) | (rng.Next(256) << 8) | (1 + rng.Next(254))));
     }
 
-    public static void AppendV4(LineBuffer buf, uint ip)
+    public static void AppendV4(TextBuffer buf, uint ip)
     {
         buf.Append(ip >> 24);
         buf.Append('.');
@@ -238,7 +239,7 @@ internal sealed class IpWriter(bool allowV6, uint? low = null, uint? high = null
         buf.Append(ip & 0xFF);
     }
 
-    private static void AppendV6(GenRandom rng, LineBuffer buf)
+    private static void AppendV6(GenRandom rng, TextBuffer buf)
     {
         if (rng.Chance(50))
         {
@@ -264,7 +265,7 @@ internal sealed class IpWriter(bool allowV6, uint? low = null, uint? high = null
         }
     }
 
-    private static void Group(GenRandom rng, LineBuffer buf)
+    private static void Group(GenRandom rng, TextBuffer buf)
     {
         var digits = 1 + rng.Next(4);
         buf.Append(GenText.Hex[1 + rng.Next(15)]);
@@ -287,7 +288,7 @@ internal sealed class TimeWriter(DateTime low, DateTime high, bool clf) : ValueW
 
     private readonly long _seconds = (long)(high - low).TotalSeconds;
 
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         var t = low.AddSeconds(rng.Between(0, _seconds));
         if (clf)
@@ -325,7 +326,7 @@ internal sealed class TimeWriter(DateTime low, DateTime high, bool clf) : ValueW
 /// <summary><c>http/request</c>: <c>GET /api/v1/login?id=42 HTTP/1.1</c>.</summary>
 internal sealed class HttpRequestWriter : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         buf.Append(rng.Pick(GenText.Methods));
         buf.Append(' ');
@@ -350,19 +351,19 @@ internal sealed class HttpRequestWriter : ValueWriter
 /// <summary><c>http/agent</c>: a browser, curl or wget user agent.</summary>
 internal sealed class HttpAgentWriter : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf) => buf.Append(rng.Pick(GenText.Agents));
+    public override void Write(GenRandom rng, TextBuffer buf) => buf.Append(rng.Pick(GenText.Agents));
 }
 
 /// <summary><c>symbol(TEXT)</c>: the literal.</summary>
 internal sealed class SymbolWriter(string text) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf) => buf.Append(text);
+    public override void Write(GenRandom rng, TextBuffer buf) => buf.Append(text);
 }
 
 /// <summary><c>kv</c>: <c>key=value</c>; the key is the field's name when it is a valid key, else a random one.</summary>
 internal sealed class KvWriter(string? key, ValueWriter value) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         buf.Append(key ?? rng.Pick(GenText.Keys));
         buf.Append('=');
@@ -385,7 +386,7 @@ internal sealed class PairsWriter(IReadOnlyList<GenEntry> entries, int minExtras
 
     private readonly HashSet<string> _listed = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
 
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         var first = true;
         foreach (var entry in entries)
@@ -409,7 +410,7 @@ internal sealed class PairsWriter(IReadOnlyList<GenEntry> entries, int minExtras
         }
     }
 
-    private void Pair(GenRandom rng, LineBuffer buf, string key, ValueWriter? value, ref bool first)
+    private void Pair(GenRandom rng, TextBuffer buf, string key, ValueWriter? value, ref bool first)
     {
         if (!first)
         {
@@ -450,7 +451,7 @@ internal sealed class PairsWriter(IReadOnlyList<GenEntry> entries, int minExtras
 /// <summary><c>json</c>: a small flat object, <c>{"key":value,...}</c>; the listed keys (subfields) or 2–4 random members.</summary>
 internal sealed class JsonWriter(IReadOnlyList<GenEntry> entries) : ValueWriter
 {
-    public override void Write(GenRandom rng, LineBuffer buf)
+    public override void Write(GenRandom rng, TextBuffer buf)
     {
         buf.Append('{');
         if (entries.Count > 0)
@@ -496,7 +497,7 @@ internal sealed class JsonWriter(IReadOnlyList<GenEntry> entries) : ValueWriter
         buf.Append('}');
     }
 
-    private static void Member(LineBuffer buf, string key, int index)
+    private static void Member(TextBuffer buf, string key, int index)
     {
         if (index > 0)
         {

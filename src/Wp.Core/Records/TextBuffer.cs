@@ -22,6 +22,15 @@ internal sealed class TextBuffer : IDisposable
 
     public void Clear() => _length = 0;
 
+    /// <summary>Drops everything after <paramref name="length"/> (to undo a partial append).</summary>
+    public void Truncate(int length) => _length = Math.Clamp(length, 0, _length);
+
+    /// <summary>The text appended since <paramref name="start"/>; valid until the next append.</summary>
+    public ReadOnlySpan<char> From(int start) => _chars.AsSpan(start, _length - start);
+
+    /// <summary>The text appended since <paramref name="start"/>, writable in place; valid until the next append.</summary>
+    public Span<char> MutableFrom(int start) => _chars.AsSpan(start, _length - start);
+
     public void Append(char c)
     {
         if (_length == _chars.Length)

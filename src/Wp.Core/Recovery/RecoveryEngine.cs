@@ -164,10 +164,11 @@ internal sealed class RecoveryEngine
                 options.SpeedLimit ?? _config.Engine.SpeedLimit,
                 rescue.CheckpointEveryLines);
 
-            var reporter = new StatReporter([this], Time);
+            var reporter = new StatReporter([this], Time, "wprescue");
+            await using var monitor = new RecoveryMonitor(_config, _engine.BackendFactory ?? SinkBackendFactory.Create, Time, _logger.ForContext("SourceContext", "sink"));
             using var statStop = new CancellationTokenSource();
             var window = TimeSpan.FromSeconds(Math.Max(1, options.StatSec ?? _config.Engine.StatWindowSec));
-            var statTask = reporter.RunAsync(window, options.PrintStat ? _stdout : null, monitor: null, statStop.Token);
+            var statTask = reporter.RunAsync(window, options.PrintStat ? _stdout : null, monitor.WriteAsync, statStop.Token);
 
             int code;
             try

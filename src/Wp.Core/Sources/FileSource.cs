@@ -69,7 +69,20 @@ internal sealed class FileSource
             while (!stop.IsCancellationRequested)
             {
                 var wanted = batch.Lines.Length - batch.Count;
-                var granted = _budget.Take(await _limiter.AcquireAsync(wanted, stop));
+                var allowed = _limiter.Grant(wanted);
+                if (allowed == 0 && batch.Count > 0)
+                {
+                    // The speed limit makes us wait: hand over what was read rather than holding it.
+                    await output.WriteAsync(batch, stop);
+                    batch = new LineBatch(Counters.Key, BatchLines);
+                }
+
+                if (allowed == 0)
+                {
+                    allowed = await _limiter.AcquireAsync(wanted, stop);
+                }
+
+                var granted = _budget.Take(allowed);
                 if (granted == 0)
                 {
                     return false; // -n reached

@@ -11,13 +11,16 @@ internal sealed class StatReporter
 {
     private readonly IReadOnlyList<IStatSource> _sources;
     private readonly TimeProvider _time;
+    private readonly string _tool;
     private readonly long _started;
     private Dictionary<string, (long Total, long At)> _previous = [];
 
-    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time)
+    /// <param name="tool">Names the reporting tool in monitor records (wparse and wprescue may share a monitor sink).</param>
+    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time, string tool = "")
     {
         _sources = sources;
         _time = time;
+        _tool = tool;
         _started = time.GetTimestamp();
     }
 
@@ -40,6 +43,12 @@ internal sealed class StatReporter
         catch (OperationCanceledException)
         {
             // Stopping is the normal end of the loop.
+        }
+
+        if (monitor is not null)
+        {
+            // One last window, so monitoring ends on the final counts rather than the last tick's.
+            await monitor(Window().Select(ToMonitorRecord).ToList());
         }
     }
 
@@ -72,8 +81,9 @@ internal sealed class StatReporter
 
     private Record ToMonitorRecord(StatLine line)
     {
-        var record = new Record(8);
+        var record = new Record(9);
         record.Add("time", Value.DateTime(_time.GetUtcNow().UtcDateTime));
+        record.Add("tool", Value.String(_tool));
         record.Add("stage", Value.String(line.Row.Stage));
         record.Add("name", Value.String(line.Row.Name));
         record.Add("target", Value.String(line.Row.Target));

@@ -22,27 +22,29 @@ namespace Wp.Core.Sinks.Files;
 /// handed to the OS whole or the call throws. After a failed write the stream is closed and the
 /// next <see cref="WriteAsync"/> or <see cref="ProbeAsync"/> re-opens the file, so a transient
 /// failure is recoverable.</para>
+/// <para><b>Several writers.</b> wparse and wprescue may append to the same target at the same
+/// time (a daemon keeps parsing while rescue files are replayed into its sink). Each batch is
+/// therefore written under an exclusive byte-range lock on the whole file (fcntl on Linux,
+/// LockFileEx on Windows), at the file's current end, so writers' batches never overlap. .NET
+/// offers no byte-range locks on macOS: there, keep one writer per file.</para>
 /// <para><b>Partial OS writes.</b> A write can fail part-way (e.g. ENOSPC after some bytes
-/// landed), leaving a torn prefix of the failed batch in the file. The backend remembers where
-/// the last good batch ended and, when it re-opens, truncates the file back to that point — the
-/// runtime has diverted the whole failed batch, so nothing is lost and no half record stays in
-/// front of the next batch. If the process dies before re-opening, the torn tail stays; the next
-/// instance that opens a file not ending in <c>\n</c> first writes a <c>\n</c>, so the fragment is
-/// one bad line and never merges with a good record.</para>
+/// landed). Still holding the lock, the backend cuts the file back to where the batch started —
+/// the runtime diverts the whole failed batch, so nothing is lost and no half record stays. If
+/// that cut fails too, or the process dies mid-write, the torn tail stays; the next writer that
+/// finds a file not ending in <c>\n</c> first writes a <c>\n</c>, so the fragment is one bad line
+/// and never merges with a good record.</para>
 /// <para><b>Threading.</b> One writer per sink: calls must not overlap (the sink runtime's single
-/// loop guarantees that), so there is no locking. Only <see cref="LinesWritten"/> may be read from
-/// any thread. The file is opened with <see cref="FileShare.Read"/> so <c>wc -l</c> and tail can
-/// read it while it grows. Two writers must never share a file, even across processes: .NET
-/// positions writes itself rather than using O_APPEND, so they would overwrite each other.</para>
+/// loop guarantees that). Only <see cref="LinesWritten"/> may be read from any thread. The file is
+/// shared for reading and writing so <c>wc -l</c>, tail and other writers can open it.</para>
 /// </remarks>
 internal sealed class FileSinkBackend : ISinkBackend
 {
     private readonly IRecordFormatter _formatter;
     private readonly TextBuffer _text = new();
     private byte[] _bytes = [];
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+
     private FileStream? _stream;
-    private long _goodLength;
-    private long? _truncateTo;
     private long _linesWritten;
     private bool _disposed;
 
@@ -84,18 +86,29 @@ internal sealed class FileSinkBackend : ISinkBackend
 
         var byteCount = FormatAndEncode(batch);
         var stream = EnsureOpen();
+        LockWholeFile(stream);
+        var start = 0L;
         try
         {
+            // Another process may have appended since our last batch: write at the end as it is now.
+            start = AppendPosition(stream);
+            stream.Seek(start, SeekOrigin.Begin);
+
             // Not cancellable once started: the batch is handed over whole or the call throws.
             await WriteBytes(stream, _bytes.AsMemory(0, byteCount));
         }
         catch
         {
-            Fault();
+            TryCutBack(stream, start);
+            Fault(); // closing the handle also releases the lock
             throw;
         }
 
-        _goodLength += byteCount;
+        if (!OperatingSystem.IsMacOS())
+        {
+            stream.Unlock(0, long.MaxValue);
+        }
+
         Interlocked.Add(ref _linesWritten, batch.Count);
     }
 
@@ -191,50 +204,76 @@ internal sealed class FileSinkBackend : ISinkBackend
             Directory.CreateDirectory(folder);
         }
 
-        // OpenOrCreate + seek to the end is append for the single writer, and unlike
-        // FileMode.Append it allows truncating a torn batch. bufferSize 0 = unbuffered (see remarks).
-        var stream = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        try
-        {
-            var length = stream.Length;
-            if (_truncateTo is { } good && length > good)
-            {
-                // Our own failed write left a torn batch after the last good one: drop it.
-                stream.SetLength(good);
-                length = good;
-            }
-
-            stream.Seek(length, SeekOrigin.Begin);
-            if (length > 0 && !EndsWithNewline(stream, length))
-            {
-                // A torn tail left by a crashed writer: close its line so our first record starts clean.
-                stream.WriteByte((byte)'\n');
-                length++;
-            }
-
-            _truncateTo = null;
-            _goodLength = length;
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-
+        // Unbuffered (see remarks); writes are positioned at the end under a lock, batch by batch.
+        var stream = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
         _stream = stream;
         return stream;
     }
 
-    private static bool EndsWithNewline(FileStream stream, long length)
+    /// <summary>
+    /// The end of the file, after closing a torn last line a crashed writer may have left (so our
+    /// first record starts on a line of its own). Called with the lock held.
+    /// </summary>
+    private static long AppendPosition(FileStream stream)
     {
+        var length = stream.Length;
+        if (length == 0)
+        {
+            return 0;
+        }
+
         Span<byte> last = stackalloc byte[1];
-        var read = RandomAccess.Read(stream.SafeFileHandle, last, length - 1);
-        return read == 1 && last[0] == (byte)'\n';
+        if (RandomAccess.Read(stream.SafeFileHandle, last, length - 1) == 1 && last[0] == (byte)'\n')
+        {
+            return length;
+        }
+
+        RandomAccess.Write(stream.SafeFileHandle, "\n"u8, length);
+        return length + 1;
+    }
+
+    /// <summary>Waits (bounded) for the exclusive lock other writers of the file hold while they append a batch.</summary>
+    private static void LockWholeFile(FileStream stream)
+    {
+        if (OperatingSystem.IsMacOS())
+        {
+            return; // .NET has no byte-range locks there: one writer per file on macOS (see remarks).
+        }
+
+        var deadline = Environment.TickCount64 + (long)LockWait.TotalMilliseconds;
+        while (true)
+        {
+            try
+            {
+                stream.Lock(0, long.MaxValue);
+                return;
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                // Another process is appending a batch: a short wait, then try again.
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    /// <summary>Removes a torn batch; the lock is still held, so nothing was appended after it.</summary>
+    private static void TryCutBack(FileStream stream, long start)
+    {
+        try
+        {
+            if (stream.Length > start)
+            {
+                stream.SetLength(start);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // The handle is broken too; the next writer closes the torn line instead (see remarks).
+        }
     }
 
     private void Fault()
     {
-        _truncateTo = _goodLength;
         var stream = _stream;
         _stream = null;
         try
