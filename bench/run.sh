@@ -6,8 +6,8 @@
 # (bench/mawk-kv.awk) and peak RSS (largest of the runs, /usr/bin/time).
 #
 # Usage: bench/run.sh [--peers] [LINES] [RUNS]      (defaults 1000000 3; env BENCH_LINES, BENCH_RUNS)
-#   --peers   reserved for running syslog-ng on the same data (bench/peers.sh); not written yet, so
-#             it only says so — the issue's syslog-ng figures are quoted, not measured here
+#   --peers   also run syslog-ng (installed with apt-get when missing) on the same data:
+#             file -> apache-accesslog-parser -> key=value file (bench/peers/syslog-ng.conf.in)
 #
 # Scenarios (issue 7 targets in brackets):
 #   ref  mawk naive split to `key: value`            the reference every ratio uses
@@ -101,6 +101,41 @@ expect_lines() { # WHAT GOT WANT
 clean_outputs() { rm -rf "$WORK/data/out_dat" "$WORK/data/rescue" "$WORK/logs"; }
 rescue_entries() { cat "$WORK"/data/rescue/nginx_sink-*.dat 2>/dev/null | wc -l; }
 
+# syslog-ng never exits at end of file: the run is timed until its destination has processed
+# every line (syslog-ng-ctl stats, polled every 20 ms), then it is stopped.
+PEER="syslog-ng file -> apache parser -> kv"
+peer_run() {
+  local dir="$OUT/syslog-ng" name="$PEER" t0 t1 pid n kb
+  rm -rf "$dir"; mkdir -p "$dir"
+  sed -e "s|@INPUT@|$DATA|" -e "s|@OUTPUT@|$dir/out.kv|" "$HERE/peers/syslog-ng.conf.in" > "$dir/syslog-ng.conf"
+  if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; fi
+  LINESOF[$name]=$LINES
+  t0=$EPOCHREALTIME
+  syslog-ng -F --no-caps -f "$dir/syslog-ng.conf" -R "$dir/persist" -p "$dir/pid" -c "$dir/ctl" >"$dir/log" 2>&1 &
+  pid=$!
+  n=0
+  while [ "$n" -lt "$LINES" ]; do
+    sleep 0.02
+    kill -0 "$pid" 2>/dev/null || { echo "bench: syslog-ng died:" >&2; cat "$dir/log" >&2; exit 1; }
+    n=$(syslog-ng-ctl stats -c "$dir/ctl" 2>/dev/null | awk -F';' '$1 == "destination" && $2 == "d_out" && $5 == "processed" {print $6}')
+    n=${n:-0}
+  done
+  t1=$EPOCHREALTIME
+  kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  expect_lines "syslog-ng output" "$(wc -l < "$dir/out.kv")" "$LINES"
+  WALLS[$name]="${WALLS[$name]} $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')"
+  [ "$kb" -gt "${RSS[$name]}" ] && RSS[$name]=$kb
+  return 0
+}
+if [ "$PEERS" = 1 ] && ! command -v syslog-ng >/dev/null; then
+  echo "bench: installing syslog-ng (Debian packages syslog-ng-core, syslog-ng-scl)" >&2
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d # do not start the system service
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends syslog-ng-core syslog-ng-scl >/dev/null || true
+  rm -f /usr/sbin/policy-rc.d
+  command -v syslog-ng >/dev/null || { echo "bench: syslog-ng could not be installed; --peers skipped" >&2; PEERS=0; }
+fi
+
 REF="mawk naive split -> kv (ref)"
 S1="1 wparse file -> kv file"
 S2="2 wparse sink down -> rescue"
@@ -113,6 +148,7 @@ for ((round = 1; round <= RUNS; round++)); do
   timed "$REF" "$LINES" sh -c "mawk -f '$HERE/mawk-kv.awk' '$DATA' > '$OUT/mawk.out'"
   timed "mawk nginx-aware split (info)" "$LINES" sh -c "mawk -f '$HERE/mawk-nginx.awk' '$DATA' > '$OUT/mawk.out'"
   expect_lines "mawk output" "$(wc -l < "$OUT/mawk.out")" "$LINES"
+  if [ "$PEERS" = 1 ]; then peer_run; fi
 
   clean_outputs
   sink_group blackhole_sink
@@ -171,32 +207,22 @@ for ((round = 1; round <= 3 * RUNS; round++)); do
   done
 done
 
-# --- peers (optional) -------------------------------------------------------------------------
-if [ "$PEERS" = 1 ]; then
-  if [ -x "$HERE/peers.sh" ]; then
-    "$HERE/peers.sh" "$DATA" "$LINES" "$RUNS" "$OUT" > "$OUT/peers.txt" 2>&1 || echo "bench: peers failed (see $OUT/peers.txt)" >&2
-  else
-    echo "bench: --peers: no bench/peers.sh (syslog-ng run not written yet); skipped" >&2
-  fi
-fi
-
 # --- table ------------------------------------------------------------------------------------
 median() { printf '%s\n' $1 | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 REF_RATE=$(awk -v w="$(median "${WALLS[$REF]}")" -v l="$LINES" 'BEGIN { if (w <= 0) w = 0.001; print l / w }')
 echo
 echo "wp benchmark: $LINES nginx lines ($((BYTES / LINES)) B/line avg, bench/gen-nginx.awk), median of $RUNS run(s)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d)"
-printf '| %-40s | %8s | %10s | %7s | %8s | %8s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:"
+printf '| %-42s | %8s | %10s | %7s | %8s | %8s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:"
 for name in "${ORDER[@]}"; do
   awk -v n="$name" -v w="$(median "${WALLS[$name]}")" -v kb="${RSS[$name]}" -v l="${LINESOF[$name]}" \
       -v b="$BYTES" -v tl="$LINES" -v ref="$REF_RATE" 'BEGIN {
-    if (l == 0) { printf "| %-40s | %8.3f | %10s | %7s | %8s | %8.1f |\n", n, w, "-", "-", "-", kb / 1024; exit }
+    if (l == 0) { printf "| %-42s | %8.3f | %10s | %7s | %8s | %8.1f |\n", n, w, "-", "-", "-", kb / 1024; exit }
     if (w <= 0) w = 0.001
-    printf "| %-40s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024 }'
+    printf "| %-42s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024 }'
 done
 if [ "$HAS_REPLAY" = 0 ]; then
   echo "(scenarios 3 and 4 skipped: this wprescue has no 'batch' command yet)"
 fi
-[ -f "$OUT/peers.txt" ] && [ "$PEERS" = 1 ] && cat "$OUT/peers.txt"
 exit 0
