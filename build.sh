@@ -37,6 +37,7 @@ publish() {
     [ "${NATIVE_AOT:-true}" = true ] && echo "build: no clang/lld for Native AOT; publishing ReadyToRun" >&2
     mode=(-r "$RID" --self-contained false -p:PublishReadyToRun=true)
   fi
+  rm -rf "$DIST" # no leftovers of the other publish mode
   for p in Wparse Wprescue Wproj Wpgen; do
     dotnet publish "$ROOT/src/Wp.Cli.$p/Wp.Cli.$p.csproj" -c "$CONFIG" -o "$DIST" --nologo -v quiet ${mode[@]+"${mode[@]}"}
   done
