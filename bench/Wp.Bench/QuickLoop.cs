@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Wp.Core.Records;
 using Wp.Core.Records.Formatting;
+using Wp.Core.Rescue;
 
 namespace Wp.Bench;
 
 /// <summary>
 /// A plain stopwatch loop for quick before/after checks on a busy machine: runs the work for ~1 s,
 /// seven times, and prints the fastest run per line (the minimum is what noise cannot lower).
-/// <c>Wp.Bench --loop match|matchkv</c>.
+/// <c>Wp.Bench --loop match|matchkv|decode</c>.
 /// </summary>
 internal static class QuickLoop
 {
@@ -16,6 +17,13 @@ internal static class QuickLoop
         var rules = Corpus.Rules("nginx");
         var lines = Corpus.LinesFor("nginx", rules);
         using var text = new TextBuffer(1 << 20);
+        using var bytes = new PooledByteBuffer(1 << 20);
+        var entries = Corpus.RecordsFor("nginx").Select(r =>
+        {
+            bytes.Clear();
+            RescueEntryCodec.Encode(r, bytes);
+            return bytes.WrittenSpan.ToArray();
+        }).ToArray();
         Func<int> work = what switch
         {
             "match" => () =>
@@ -38,6 +46,18 @@ internal static class QuickLoop
                 }
 
                 return text.Length;
+            }
+            ,
+            "decode" => () =>
+            {
+                var n = 0;
+                foreach (var entry in entries)
+                {
+                    RescueEntryCodec.TryDecode(entry, out var record, out _);
+                    n += record!.Count;
+                }
+
+                return n;
             }
             ,
             _ => throw new ArgumentException("unknown loop " + what, nameof(what)),

@@ -321,8 +321,7 @@ internal static class RescueEntryCodec
             }
 
             if (!TryQuoted(line, end, ref pos, prefix: (byte)'[', out var nameStart, out var nameLength)
-                || !TryQuoted(line, end, ref pos, prefix: (byte)',', out var kindStart, out var kindLength)
-                || pos >= end || line[pos++] != (byte)',')
+                || !TryKind(line, end, ref pos, out var kind))
             {
                 return false;
             }
@@ -334,9 +333,8 @@ internal static class RescueEntryCodec
             }
 
             ref var f = ref fields[count];
-            f.Name = names.Get(line.Slice(nameStart, nameLength));
-            var kind = line.Slice(kindStart, kindLength);
-            if (kind.SequenceEqual("s"u8) || kind.SequenceEqual("ip"u8))
+            f.Name = names.Get(count, line.Slice(nameStart, nameLength));
+            if (kind is (byte)'s' or (byte)'p')
             {
                 if (pos >= end || line[pos] != (byte)'"'
                     || !TryQuoted(line, end, ref pos, prefix: null, out f.Start, out f.Length))
@@ -344,10 +342,10 @@ internal static class RescueEntryCodec
                     return false;
                 }
 
-                f.Kind = kind.Length == 1 ? ValueKind.String : ValueKind.Ip;
+                f.Kind = kind == (byte)'s' ? ValueKind.String : ValueKind.Ip;
                 textChars += f.Length;
             }
-            else if (kind.SequenceEqual("i"u8))
+            else if (kind == (byte)'i')
             {
                 if (!TryPlainInt(line[pos..end], out f.Bits, out var consumed))
                 {
@@ -357,7 +355,7 @@ internal static class RescueEntryCodec
                 f.Kind = ValueKind.Int;
                 pos += consumed;
             }
-            else if (kind.SequenceEqual("b"u8))
+            else if (kind == (byte)'b')
             {
                 var rest = line[pos..end];
                 f.Kind = ValueKind.Bool;
@@ -369,7 +367,7 @@ internal static class RescueEntryCodec
 
                 pos += f.Bits == 1 ? 4 : 5;
             }
-            else if (kind.SequenceEqual("t"u8))
+            else if (kind == (byte)'t')
             {
                 if (!TryQuoted(line, end, ref pos, prefix: null, out var start, out var length)
                     || !TryPlainDateTime(line.Slice(start, length), out var dt))
@@ -380,7 +378,7 @@ internal static class RescueEntryCodec
                 f.Kind = ValueKind.DateTime;
                 f.Bits = dt.Ticks;
             }
-            else if (kind.SequenceEqual("_"u8) && line[pos..end].StartsWith("null"u8))
+            else if (kind == (byte)'_' && line[pos..end].StartsWith("null"u8))
             {
                 f.Kind = ValueKind.Ignore;
                 pos += 4;
@@ -438,6 +436,36 @@ internal static class RescueEntryCodec
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads <c>,"K",</c> for the kinds the plain path decodes — one byte (<c>s i b t _</c>, and
+    /// <c>f</c>, which the caller refuses) or <c>ip</c> (returned as <c>p</c>) — without a search.
+    /// </summary>
+    private static bool TryKind(ReadOnlySpan<byte> line, int end, ref int pos, out byte kind)
+    {
+        kind = 0;
+        if (pos + 5 > end || line[pos] != (byte)',' || line[pos + 1] != (byte)'"')
+        {
+            return false;
+        }
+
+        var k = line[pos + 2];
+        if (line[pos + 3] == (byte)'"' && line[pos + 4] == (byte)',')
+        {
+            kind = k;
+            pos += 5;
+            return k != (byte)'p';
+        }
+
+        if (k == (byte)'i' && line[pos + 3] == (byte)'p' && pos + 6 <= end && line[pos + 4] == (byte)'"' && line[pos + 5] == (byte)',')
+        {
+            kind = (byte)'p';
+            pos += 6;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Reads <c>[prefix]"text"</c> at <paramref name="pos"/> (no escapes are possible here).</summary>
@@ -902,6 +930,32 @@ internal static class RescueEntryCodec
             }
 
             return Get(reader.ValueSpan, fromReader: true, ref reader);
+        }
+
+        private readonly byte[]?[] _byPositionKeys = new byte[32][];
+        private readonly string?[] _byPositionNames = new string[32];
+
+        /// <summary>
+        /// The name of field <paramref name="index"/> of an entry, for unescaped ASCII bytes. Entries of
+        /// one file repeat their names in order, so the name at the same position of the previous
+        /// entry is checked first (one short compare, no hash).
+        /// </summary>
+        public string Get(int index, ReadOnlySpan<byte> ascii)
+        {
+            if (index < _byPositionKeys.Length)
+            {
+                if (_byPositionKeys[index] is { } key && ascii.SequenceEqual(key))
+                {
+                    return _byPositionNames[index]!;
+                }
+
+                var name = Get(ascii);
+                _byPositionKeys[index] = ascii.ToArray();
+                _byPositionNames[index] = name;
+                return name;
+            }
+
+            return Get(ascii);
         }
 
         /// <summary>The name for unescaped ASCII bytes.</summary>
