@@ -42,6 +42,7 @@ internal static class ProjectLoader
         }
 
         CheckUniqueNames(business.Concat(infraList), problems);
+        CheckUniqueOutputs(business.Concat(infraList), problems);
         problems.ThrowIfAny();
         return new ProjectConfig
         {
@@ -124,6 +125,24 @@ internal static class ProjectLoader
             else
             {
                 seen[sink.Name] = sink;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Two sinks of one wparse must not write one file: each has its own writer, and the append lock
+    /// that keeps wparse and wprescue apart is per process, so their batches could interleave.
+    /// </summary>
+    private static void CheckUniqueOutputs(IEnumerable<SinkGroupOptions> groups, ConfigProblems problems)
+    {
+        var seen = new Dictionary<string, SinkOptions>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var sink in groups.SelectMany(g => g.Sinks).Where(s => s.OutputPath is not null))
+        {
+            if (!seen.TryAdd(sink.OutputPath!, sink))
+            {
+                var first = seen[sink.OutputPath!];
+                problems.Add(sink.SourceFile, sink.SourceLine, null,
+                    $"sink '{sink.Name}' writes {sink.OutputPath}, which sink '{first.Name}' already writes ({ConfigFiles.At(first.SourceFile, first.SourceLine)})");
             }
         }
     }

@@ -162,6 +162,30 @@ public sealed class ProjectLoaderErrorTests
     }
 
     [Fact]
+    public void Two_sinks_writing_one_file_is_a_problem_naming_both()
+    {
+        using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("sink/business.d/z.toml", """
+                [sink_group]
+                name = "z"
+                rule = ["/z/*"]
+                [[sink_group.sinks]]
+                name = "z_a"
+                connect = "file_kv_sink"
+                params = { file = "same.kv" }
+                [[sink_group.sinks]]
+                name = "z_b"
+                connect = "file_json_sink"
+                params = { file = "same.kv" }
+                """);
+
+        var problem = root.LoadProblems().Should().ContainSingle().Subject;
+
+        problem.Line.Should().Be(8);
+        problem.Message.Should().Contain("sink 'z_b' writes").And.Contain("same.kv").And.Contain("sink 'z_a' already writes");
+    }
+
+    [Fact]
     public void A_default_sink_name_can_collide_with_an_explicit_one()
     {
         using var root = TempWorkRoot.Create().WithMinimalProject()
