@@ -59,7 +59,7 @@ internal static class SourcesLoader
 
             var name = $"source '{key}'";
             var merged = ConnectorLoader.MergeParams(s, connector, name);
-            var (path, _) = ConnectorLoader.FileOutput(root, merged, s, connector, name, defaultBase: "./data/in_dat");
+            var (path, _) = ConnectorLoader.FileOutput(root, merged, s, connector, name, defaultBase: "./data/in_dat", withFormat: false);
             s.Done();
             if (key is not null && path is not null)
             {
