@@ -62,9 +62,12 @@ internal sealed class DbCase : IDisposable
 
     public string Log(string tool) => File.Exists(Work.PathOf($"logs/{tool}.log")) ? File.ReadAllText(Work.PathOf($"logs/{tool}.log")) : "";
 
-    public Task<ToolResult> Wparse(params string[] args) => ToolProcess.RunAsync("wparse", Root, ["batch", .. args], TimeSpan.FromMinutes(3));
+    /// <summary>Environment for the tools (e.g. a variable a <c>${VAR}</c> param names).</summary>
+    public Dictionary<string, string> Env { get; } = [];
 
-    public Task<ToolResult> Wprescue(params string[] args) => ToolProcess.RunAsync("wprescue", Root, ["batch", .. args], TimeSpan.FromMinutes(3));
+    public Task<ToolResult> Wparse(params string[] args) => ToolProcess.RunAsync("wparse", Root, ["batch", .. args], TimeSpan.FromMinutes(3), Env);
+
+    public Task<ToolResult> Wprescue(params string[] args) => ToolProcess.RunAsync("wprescue", Root, ["batch", .. args], TimeSpan.FromMinutes(3), Env);
 
     public void Dispose() => Work.Dispose();
 }
