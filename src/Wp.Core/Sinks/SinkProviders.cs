@@ -1,6 +1,7 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
 using Wp.Core.Sinks.Files;
+using Wp.Core.Sinks.MySql;
 using Wp.Core.Sinks.Postgres;
 using Wp.Core.Sinks.TestRescue;
 
@@ -18,6 +19,7 @@ internal static class SinkProviders
         TestRescueSinkProvider.Instance,
         BlackholeSinkProvider.Instance,
         PostgresSinkProvider.Instance,
+        MySqlSinkProvider.Instance,
     ];
 
     /// <summary>The provider serving connector type <paramref name="type"/>, or null.</summary>
