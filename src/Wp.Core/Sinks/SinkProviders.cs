@@ -1,5 +1,6 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
+using Wp.Core.Sinks.ClickHouse;
 using Wp.Core.Sinks.Files;
 using Wp.Core.Sinks.MySql;
 using Wp.Core.Sinks.Postgres;
@@ -20,6 +21,7 @@ internal static class SinkProviders
         BlackholeSinkProvider.Instance,
         PostgresSinkProvider.Instance,
         MySqlSinkProvider.Instance,
+        ClickHouseSinkProvider.Instance,
     ];
 
     /// <summary>The provider serving connector type <paramref name="type"/>, or null.</summary>
