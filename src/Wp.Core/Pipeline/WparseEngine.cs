@@ -54,7 +54,7 @@ internal sealed class WparseEngine
         var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
         var budget = new LineBudget(_options.MaxLines);
         var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
-        var sourceLog = logger.ForContext("SourceContext", "source");
+        var sourceLog = logger.ForContext("SourceContext", "ctrl");
         var sources = config.Sources.Where(s => s.Enable)
             .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, positions, _options.FromStart, sourceLog))
             .ToList();

@@ -48,7 +48,7 @@ internal sealed class FileSource
         _time = time;
         _store = store;
         _fromStart = fromStart;
-        _log = (log ?? Logger.None).ForContext("SourceContext", "source");
+        _log = log ?? Logger.None;
         Counters = new SourceCounters(key, path);
     }
 

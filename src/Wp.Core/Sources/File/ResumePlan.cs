@@ -73,7 +73,7 @@ internal sealed record ResumePlan(ResumeKind Kind, long Offset, long Lines, stri
                 };
             }
 
-            return new ResumePlan(ResumeKind.Truncated, 0, 0, prefixMatches
+            return new ResumePlan(ResumeKind.Truncated, 0, 0, prefixMatches || currentLength < pos.Offset
                 ? $"truncated ({currentLength} bytes, saved offset {pos.Offset}): reading from the start"
                 : $"rewritten (its first bytes changed; saved offset {pos.Offset}): reading from the start");
         }
