@@ -55,7 +55,8 @@ internal sealed class WparseEngine
         var sources = config.Sources.Where(s => s.Enable)
             .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
             .ToList();
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse",
+            new StatSelection(engine.StatRequests));
 
         // Two queued batches per worker: enough to never starve a worker, few enough that lines do
         // not wait (and age into older GC generations) in the channel.
