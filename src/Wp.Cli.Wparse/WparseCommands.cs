@@ -23,7 +23,17 @@ internal static class WparseCommands
         var printStat = CommonOptions.PrintStat();
         var speedLimit = CommonOptions.SpeedLimit();
         var maxLine = new Option<long>("--max-line", "-n") { Description = "Stop after this many lines in all (0 = no limit)" };
-        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine };
+        // WarpParse's record-check thresholds (upstream's own engine no longer acts on them: its checker
+        // is disabled). Accepted so upstream scripts (wparse batch -S 1 ...) run; they change nothing.
+        var checkStop = new Option<int?>("--check-stop", "-S")
+        {
+            Description = "WarpParse compatibility: upstream's check-stop threshold; accepted, has no effect",
+        };
+        var checkContinue = new Option<int?>("--check-continue", "-s")
+        {
+            Description = "WarpParse compatibility: upstream's check-continue threshold; accepted, has no effect",
+        };
+        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, checkStop, checkContinue };
         command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
         {
             using var signals = new ShutdownSignals();
