@@ -33,7 +33,16 @@ internal static class WparseCommands
         {
             Description = "WarpParse compatibility: upstream's check-continue threshold; accepted, has no effect",
         };
-        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, checkStop, checkContinue };
+        var parseWorkers = new Option<int?>("--parse-workers") { Description = "Parse workers (overrides parse_workers)" };
+        parseWorkers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 1024)
+            {
+                r.AddError("--parse-workers must be between 1 and 1024");
+            }
+        });
+        var wpl = new Option<string?>("--wpl") { Description = "WPL rules folder (overrides [models] wpl; relative to the work root)" };
+        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, checkStop, checkContinue, parseWorkers, wpl };
         command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
         {
             using var signals = new ShutdownSignals();
@@ -43,7 +52,9 @@ internal static class WparseCommands
                 result.GetValue(stat),
                 result.GetValue(printStat),
                 result.GetValue(speedLimit),
-                result.GetValue(maxLine));
+                result.GetValue(maxLine),
+                result.GetValue(parseWorkers),
+                result.GetValue(wpl));
             return await new WparseEngine(options, TimeProvider.System).RunAsync(Console.Out, Console.Error, signals.Token);
         }));
         return command;

@@ -19,7 +19,7 @@ public sealed class UpstreamCliSpellingsTests
             ["wpgen", "conf", "init"],
             ["wpgen", "sample", "--line-cnt", "30", "--gen-speed", "0", "--print_stat", "--stat", "1"],
             ["wparse", "batch", "-S", "1", "-s", "2", "--print_stat", "-n", "30", "--stat", "1"],
-            ["wparse", "batch", "--check-stop", "1", "--stat-print", "--max-line", "30"],
+            ["wparse", "batch", "--check-stop", "1", "--stat-print", "--max-line", "30", "--parse-workers", "3", "--wpl", "./models/wpl"],
             ["wproj", "data", "stat"],
             ["wproj", "data", "validate", "--input-cnt", "30"],
             ["wpadm", "data", "stat"],
@@ -40,6 +40,7 @@ public sealed class UpstreamCliSpellingsTests
     [InlineData("wparse", new[] { "batch", "--check_stop", "1" })]
     [InlineData("wparse", new[] { "batch", "-S" })]
     [InlineData("wparse", new[] { "batch", "-S", "x" })]
+    [InlineData("wparse", new[] { "batch", "--parse-workers", "0" })]
     [InlineData("wpgen", new[] { "conf", "purge" })]
     [InlineData("wproj", new[] { "init", "--mode", "everything" })]
     [InlineData("wproj", new[] { "data", "stat", "--bogus" })]
