@@ -13,7 +13,7 @@ internal static class WparseCommands
         new("wparse — parse log lines with WPL rules and write them to sink groups")
         {
             Run("batch", "Read every source to its end, drain, flush and exit", follow: false),
-            Run("daemon", "Follow sources for appended lines until SIGINT, SIGTERM or SIGUSR1", follow: true),
+            Run("daemon", "Follow sources for appended lines until SIGTERM, SIGUSR1, SIGHUP or SIGINT", follow: true),
         };
 
     private static Command Run(string name, string description, bool follow)
@@ -42,7 +42,8 @@ internal static class WparseCommands
             }
         });
         var wpl = new Option<string?>("--wpl") { Description = "WPL rules folder (overrides [models] wpl; relative to the work root)" };
-        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, checkStop, checkContinue, parseWorkers, wpl };
+        var fromStart = new Option<bool>("--from-start") { Description = "Ignore saved read positions: read every file source from its first line" };
+        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, fromStart, checkStop, checkContinue, parseWorkers, wpl };
         command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
         {
             using var signals = new ShutdownSignals();
@@ -53,6 +54,7 @@ internal static class WparseCommands
                 result.GetValue(printStat),
                 result.GetValue(speedLimit),
                 result.GetValue(maxLine),
+                result.GetValue(fromStart),
                 result.GetValue(parseWorkers),
                 result.GetValue(wpl));
             return await new WparseEngine(options, TimeProvider.System).RunAsync(Console.Out, Console.Error, signals.Token);

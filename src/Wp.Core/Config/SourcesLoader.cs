@@ -110,7 +110,7 @@ internal static class SourcesLoader
 
             var name = $"source '{key}'";
             var merged = ConnectorLoader.MergeParams(s, connector, name);
-            var (path, _) = ConnectorLoader.FileOutput(root, merged, s, connector, name, defaultBase: "./data/in_dat");
+            var (path, _) = ConnectorLoader.FileOutput(root, merged, s, connector, name, defaultBase: "./data/in_dat", withFormat: false);
             if (!single)
             {
                 s.Done();

@@ -6,6 +6,7 @@ using Wp.Core.Oml;
 using Wp.Core.Sinks;
 using Wp.Core.Sinks.Runtime;
 using Wp.Core.Sources;
+using Wp.Core.Sources.Files;
 using Wp.Core.Stats;
 using Wp.Core.Wpl;
 
@@ -53,9 +54,12 @@ internal sealed class WparseEngine
         var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
         var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
         var budget = new LineBudget(_options.MaxLines);
+        var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
+        var sourceLog = logger.ForContext("SourceContext", "ctrl");
         var sources = config.Sources.Where(s => s.Enable)
-            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
+            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, positions, _options.FromStart, sourceLog))
             .ToList();
+        var keeper = positions is null ? null : new PositionKeeper(positions, sources, _time, sourceLog);
         var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse",
             new StatSelection(engine.StatRequests));
 
@@ -75,8 +79,11 @@ internal sealed class WparseEngine
         var statTask = reporter.RunAsync(
             window,
             _options.PrintStat ? stdout : null,
-            monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
+            monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
             statStop.Token);
+
+        using var keeperStop = new CancellationTokenSource();
+        var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
 
         var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
         await Task.WhenAll(parseTasks);
@@ -85,6 +92,11 @@ internal sealed class WparseEngine
         await statTask;
         await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
         failures += await topology.DisposeAsync(log);
+
+        // Last: every sink has flushed and fsynced, every rescue file is sealed.
+        await keeperStop.CancelAsync();
+        await keeperTask;
+        keeper?.SaveFinal();
 
         stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
         log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
