@@ -12,15 +12,18 @@ internal sealed class StatReporter
     private readonly IReadOnlyList<IStatSource> _sources;
     private readonly TimeProvider _time;
     private readonly string _tool;
+    private readonly StatSelection _selection;
     private readonly long _started;
     private Dictionary<string, (long Total, long At)> _previous = [];
 
     /// <param name="tool">Names the reporting tool in monitor records (wparse and wprescue may share a monitor sink).</param>
-    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time, string tool = "")
+    /// <param name="selection">Which rows the tables and monitor records show (<c>[[stat.*]]</c>); default all.</param>
+    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time, string tool = "", StatSelection? selection = null)
     {
         _sources = sources;
         _time = time;
         _tool = tool;
+        _selection = selection ?? StatSelection.All;
         _started = time.GetTimestamp();
     }
 
@@ -77,7 +80,7 @@ internal sealed class StatReporter
         return Rows().Select(r => new StatLine(r, seconds > 0 ? r.Total / seconds : 0)).ToList();
     }
 
-    private IEnumerable<StatRow> Rows() => _sources.SelectMany(s => s.Snapshot());
+    private IReadOnlyList<StatRow> Rows() => _selection.Apply(_sources.SelectMany(s => s.Snapshot()).ToList());
 
     private Record ToMonitorRecord(StatLine line)
     {
