@@ -109,7 +109,7 @@ internal sealed class WparseEngine
         keeper?.SaveFinal();
 
         stdout.Write(StatTable.Render("-- wparse total --", final));
-        stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.Select(w => w.Ledger()).ToList()));
+        stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
         log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
             parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
 
