@@ -12,7 +12,7 @@ internal sealed class UpstreamWorkRoot : IDisposable
 {
     public UpstreamWorkRoot(string name, [CallerMemberName] string test = "")
     {
-        Root = Path.Combine(Path.GetTempPath(), "wp-e2e", $"{test}-{Guid.NewGuid():N}"[..Math.Min(test.Length + 9, 80)]);
+        Root = E2eFolder.For(test);
         var from = Path.Combine(RepoPaths.Root, "tests", "Wp.Cli.Tests", "Upstream", "WorkRoots", name);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
