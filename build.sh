@@ -63,6 +63,8 @@ publish() {
   for p in Wparse Wprescue Wproj Wpgen; do
     dotnet publish "$ROOT/src/Wp.Cli.$p/Wp.Cli.$p.csproj" -c "$CONFIG" -o "$DIST" --nologo -v quiet ${mode[@]+"${mode[@]}"}
   done
+  # WarpParse's newer scripts call the project tool wpadm: the same executable under that name.
+  ln -sf wproj "$DIST/wpadm"
 }
 
 run_tests() {
