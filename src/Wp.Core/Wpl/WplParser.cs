@@ -158,6 +158,12 @@ internal sealed class WplParser
                         // have no effect in wp (docs/wpl.md, "Differences").
                         break;
                 }
+
+                SkipTrivia();
+                if (AtEnd || (Peek != ',' && Peek != ']'))
+                {
+                    throw new SyntaxError(open, $"unterminated '#[' annotation: expected ',' or ']' after '{item}', found {Describe()}");
+                }
             }
 
             result = result.MergeUnder(new WplAnnotation(tags, copyRaw));
@@ -584,6 +590,7 @@ internal sealed class WplParser
             (begin, end) = ReadEnclosure();
         }
 
+        name ??= ReadLateName();
         WplSeparator? sep = null;
         SkipInlineSpace();
         if (!AtEnd && Peek is '\\' or '{')
@@ -591,6 +598,8 @@ internal sealed class WplParser
             sep = ReadSeparator();
         }
 
+        // Upstream examples also write the name after the separator (ip{*\s(dst=)}:src).
+        name ??= ReadLateName();
         var pipes = new List<WplPipeSpec>();
         while (true)
         {
@@ -604,7 +613,7 @@ internal sealed class WplParser
 
             _pos++;
             SkipTrivia();
-            if (!AtEnd && (Peek == '(' || StartsGroupMeta()))
+            if (!AtEnd && (Peek == '(' || (StartsGroupMeta() && !_text.AsSpan(_pos).StartsWith("not", StringComparison.Ordinal))))
             {
                 pipes.Add(new WplPipeSpec(null, ParseGroup()));
             }
@@ -614,10 +623,6 @@ internal sealed class WplParser
             }
         }
 
-        if (!AtEnd && Peek == ':' && name is null)
-        {
-            throw new SyntaxError(_pos, "':name' must come right after the type" + OrderHint());
-        }
 
         var (line, col) = Locate(start);
         return new WplFieldSpec(typeName, type, count, name, begin, end, sep, subfields, symbolText, line, col)
@@ -627,6 +632,19 @@ internal sealed class WplParser
             ElementType = element,
             Pipes = pipes,
         };
+    }
+
+    private string? ReadLateName()
+    {
+        SkipInlineSpace();
+        if (AtEnd || Peek != ':')
+        {
+            return null;
+        }
+
+        _pos++;
+        SkipInlineSpace();
+        return ReadName("field name", allowLeadingSlash: false);
     }
 
     private int ReadCount(int start)

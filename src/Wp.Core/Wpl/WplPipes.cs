@@ -164,6 +164,7 @@ internal sealed class WplFunction
         ["base64_decode"] = (0, 0),
         ["chars_replace"] = (2, 2),
         ["not"] = (1, 1),
+        ["send_to_src"] = (0, 0),
     };
 
     private readonly WplFunctionSpec _spec;
@@ -215,6 +216,8 @@ internal sealed class WplFunction
                 return Valid(output, active);
             case "f_has":
                 return FindLast(output, args[0]) >= 0;
+            case "send_to_src":
+                return true; // upstream re-feeds the field to the sources; accepted with no effect in wp
             case "not":
                 var copy = active;
                 return !_inner!.Apply(output, ref copy);
