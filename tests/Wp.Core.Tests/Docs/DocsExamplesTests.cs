@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Wp.Core.Project;
 using Wp.Core.Records;
 using Wp.Core.Wpl;
+using Record = Wp.Core.Records.Record;
 
 namespace Wp.Core.Tests.Docs;
 
@@ -66,10 +67,57 @@ public partial class DocsExamplesTests
         actual.Should().Equal(shown, $"{doc}:{line}");
     }
 
+    public static TheoryData<int, string, string, string> OmlExamples()
+    {
+        var data = new TheoryData<int, string, string, string>();
+        foreach (var e in Extract(File.ReadAllText(Path.Combine(Repo, "docs", "oml.md")), "oml", "input"))
+        {
+            data.Add(e.Line, e.Rule, e.Text, e.Record);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_oml_reference_documents_every_pipe_function()
+    {
+        var doc = File.ReadAllText(Path.Combine(Repo, "docs", "oml.md"));
+        Wp.Core.Oml.OmlPipe.Known.Where(n => !doc.Contains($"`{n}", StringComparison.Ordinal)).Should().BeEmpty();
+        Extract(doc, "oml", "input").Count.Should().BeGreaterThanOrEqualTo(3);
+    }
+
+    [Theory]
+    [MemberData(nameof(OmlExamples))]
+    public void Every_oml_example_gives_the_record_shown(int line, string model, string input, string expected)
+    {
+        var oml = Wp.Core.Oml.OmlLoader.Parse($"docs/oml.md:{line}", model);
+        var record = new Record(8);
+        foreach (var row in input.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var cols = Columns().Split(row.Trim(), 3);
+            var text = cols.Length > 2 ? cols[2] : "";
+            record.Add(cols[0], cols[1] switch
+            {
+                "digit" => Value.Int(long.Parse(text, System.Globalization.CultureInfo.InvariantCulture)),
+                "float" => Value.Float(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture)),
+                "bool" => Value.Bool(text == "true"),
+                "ip" => Value.Ip(text),
+                "time" => WplScan.TryConvert(WplType.Time, text.AsMemory(), out var t) ? t : throw new FormatException(text),
+                _ => Value.String(text),
+            });
+        }
+
+        var output = oml.Apply(record);
+        var actual = output.Fields.Select(f => $"{f.Name}|{RuleTest.Kind(f.Value.Kind)}|{f.Value}").ToList();
+        var shown = expected.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Join('|', Columns().Split(l.Trim(), 3))).ToList();
+        actual.Should().Equal(shown, $"docs/oml.md:{line}");
+    }
+
     private sealed record Example(int Line, string Rule, string Text, string Record);
 
     /// <summary>Finds ```wpl, ```text, ```record fences that follow each other (blank lines between allowed).</summary>
-    private static List<Example> Extract(string markdown)
+    private static List<Example> Extract(string markdown, string ruleLang = "wpl", string inputLang = "text")
     {
         var blocks = new List<(int Line, string Lang, string Body)>();
         var lines = markdown.Split('\n');
@@ -95,7 +143,7 @@ public partial class DocsExamplesTests
         var examples = new List<Example>();
         for (var k = 0; k + 2 < blocks.Count; k++)
         {
-            if (blocks[k].Lang == "wpl" && blocks[k + 1].Lang == "text" && blocks[k + 2].Lang == "record")
+            if (blocks[k].Lang == ruleLang && blocks[k + 1].Lang == inputLang && blocks[k + 2].Lang == "record")
             {
                 examples.Add(new Example(blocks[k].Line, blocks[k].Body, blocks[k + 1].Body, blocks[k + 2].Body));
             }
