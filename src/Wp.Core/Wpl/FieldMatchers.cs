@@ -15,10 +15,15 @@ internal abstract class FieldMatcher
         Separator = separator;
         EndsGroup = endsGroup;
         Expected = "expected " + spec.TypeName;
+        Greedy = spec.Greedy;
+        MaxLength = spec.Length ?? 0;
     }
 
     /// <summary><c>*T</c>: repeated while it matches.</summary>
-    public bool Greedy => Spec.Greedy;
+    public bool Greedy { get; }
+
+    /// <summary><c>[n]</c>: the value is at most n chars; 0 when unlimited.</summary>
+    public int MaxLength { get; }
 
     /// <summary>Compiled pipes (functions and sub-split groups), empty for most fields.</summary>
     public WplFieldPipe[] Pipes { get; private set; } = [];

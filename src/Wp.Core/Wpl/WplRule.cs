@@ -91,7 +91,11 @@ internal sealed class WplRule
             output.Add(new Field(raw, Value.String(line)));
         }
 
-        output.AddRange(_tags);
+        if (_tags.Length > 0)
+        {
+            output.AddRange(_tags);
+        }
+
         return true;
     }
 
@@ -268,7 +272,7 @@ internal sealed class WplSequence
         }
         else
         {
-            var limit = f.Spec.Length is { } len ? Math.Min(end, pos + len) : end;
+            var limit = f.MaxLength > 0 ? Math.Min(end, pos + f.MaxLength) : end;
             var p = f.Parse(line, pos, limit, enclosed: false, output);
             if (p < 0)
             {
@@ -293,9 +297,7 @@ internal sealed class WplSequence
             return pos;
         }
 
-        // Separator: consumed when present. A missing one is tolerated after the last field (the
-        // rest is leftover), after the last field of a group (the next group starts there) and
-        // after an enclosed value or a literal (their extent is known).
+        // Separator: consumed when present; a missing one only where Tolerant says so.
         var sep = f.Separator;
         if (sep.Kind == WplSeparatorKind.RestOfLine)
         {
@@ -303,13 +305,11 @@ internal sealed class WplSequence
         }
 
         // A time may be followed directly by its zone offset ("15:07:18+08:00" = time, then "+08:00").
-        var tolerant = isLast || f.EndsGroup || enclosed || f.Spec.Type == WplType.Symbol ||
-                       (f.Spec.Type is WplType.Time or WplType.TimeClf or WplType.Time2822 && line[pos] is '+' or '-');
         if (sep.IsWhitespace)
         {
             if (!sep.Matches(line[pos]) && !(f.EndsGroup && line[pos] is ' ' or '\t'))
             {
-                if (tolerant)
+                if (Tolerant(f, line[pos], isLast, enclosed))
                 {
                     return pos;
                 }
@@ -357,7 +357,7 @@ internal sealed class WplSequence
             return q;
         }
 
-        if (tolerant)
+        if (Tolerant(f, line[pos], isLast, enclosed))
         {
             return pos;
         }
@@ -365,6 +365,15 @@ internal sealed class WplSequence
         at = pos;
         return -1;
     }
+
+    /// <summary>
+    /// A missing separator is tolerated after the last field (the rest is leftover), after the last
+    /// field of a group (the next group starts there), after an enclosed value or a literal (their
+    /// extent is known), and between a time and a zone offset written right after it.
+    /// </summary>
+    private static bool Tolerant(FieldMatcher f, char next, bool isLast, bool enclosed) =>
+        isLast || f.EndsGroup || enclosed || f.Spec.Type == WplType.Symbol ||
+        (f.Spec.Type is WplType.Time or WplType.TimeClf or WplType.Time2822 && next is '+' or '-');
 
     private static bool ApplyPipes(FieldMatcher f, List<Field> output, int mark)
     {
