@@ -8,7 +8,7 @@ internal static class WprojCommands
     public const string Tool = "wproj";
 
     public static RootCommand Root() =>
-        new("wproj — project tool: init, check, data clean, stat, validate, rescue stat")
+        new("wproj — project tool: init, check, data clean, stat, validate, rescue stat, rule test")
         {
             InitCommand.Create(),
             CheckCommand.Create(),
@@ -16,5 +16,6 @@ internal static class WprojCommands
             StatCommand.Create(),
             ValidateCommand.Create(),
             RescueCommand.Create(),
+            RuleCommand.Create(),
         };
 }

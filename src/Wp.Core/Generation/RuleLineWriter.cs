@@ -124,7 +124,13 @@ internal sealed class RuleLineWriter(WplRule rule, IReadOnlyList<FieldSlot> slot
         WplMiss miss;
         try
         {
-            ok = Rule.TryMatch(line, start, end, scratch, out stop, out miss);
+            ok = Rule.TryMatch(line, start, end, scratch, out var text, out stop, out miss);
+            if (ok && !ReferenceEquals(text, line))
+            {
+                // A preprocessed rule: the leftover is measured in the decoded text.
+                line = text;
+                end = text.Length;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

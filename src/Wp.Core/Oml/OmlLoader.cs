@@ -190,7 +190,29 @@ internal static class OmlLoader
             Expect('=');
             SkipTrivia();
             var (fl, fc) = (_line, Column);
+            if (text.AsSpan(_pos).StartsWith("pipe ", StringComparison.Ordinal))
+            {
+                _pos += 5; // upstream's optional 'pipe' keyword before read(x) | ...
+                SkipTrivia();
+                (fl, fc) = (_line, Column);
+            }
+
+            if (Peek == '@')
+            {
+                // @field = read(field)
+                _pos++;
+                var field = ReadName("a field name after '@'");
+                var st = new OmlStatement(target, cast, OmlSource.Read, field, default, line, col) { Pipes = ReadPipes() };
+                Expect(';');
+                return st;
+            }
+
             var function = ReadName("take, read or a constant");
+            if (function is not ("take" or "read" or "chars" or "digit" or "float" or "bool" or "ip" or "time"))
+            {
+                throw Error(fl, fc, $"unknown function '{function}'{Wpl.WplTypes.DidYouMean(function, ["take", "read", "chars", "digit", "float", "bool", "ip", "time"])} (expected take, read, chars, digit, float, bool, ip or time)");
+            }
+
             Expect('(');
             OmlStatement statement;
             switch (function)
@@ -210,7 +232,13 @@ internal static class OmlLoader
                     }
 
                     Expect(')');
-                    statement = new OmlStatement(target, cast, function == "take" ? OmlSource.Take : OmlSource.Read, source, default, line, col);
+                    var pipes = ReadPipes();
+                    if (target == "*" && pipes.Count > 0)
+                    {
+                        throw Error(fl, fc, "'*' takes no pipe functions");
+                    }
+
+                    statement = new OmlStatement(target, cast, function == "take" ? OmlSource.Take : OmlSource.Read, source, default, line, col) { Pipes = pipes };
                     break;
                 case "chars":
                 case "digit":
@@ -239,6 +267,58 @@ internal static class OmlLoader
 
             Expect(';');
             return statement;
+        }
+
+        /// <summary><c>| name</c> or <c>| name(args)</c>, repeated; names may hold <c>::</c> (Time::to_ts).</summary>
+        private List<OmlPipe> ReadPipes()
+        {
+            var pipes = new List<OmlPipe>();
+            while (true)
+            {
+                SkipTrivia();
+                if (Peek != '|')
+                {
+                    return pipes;
+                }
+
+                _pos++;
+                SkipTrivia();
+                var (pl, pc) = (_line, Column);
+                var start = _pos;
+                while (_pos < text.Length && (char.IsLetterOrDigit(text[_pos]) || text[_pos] is '_' or ':'))
+                {
+                    _pos++;
+                }
+
+                var name = text[start.._pos];
+                if (name.Length == 0)
+                {
+                    throw Error(pl, pc, $"expected a pipe function after '|', found {Describe()}");
+                }
+
+                var args = new List<string>();
+                SkipTrivia();
+                if (Peek == '(')
+                {
+                    _pos++;
+                    var close = text.IndexOf(')', _pos);
+                    if (close < 0)
+                    {
+                        throw Error(pl, pc, $"missing ')' after {name}(");
+                    }
+
+                    var inner = text[_pos..close].Trim();
+                    if (inner.Length > 0)
+                    {
+                        args.AddRange(inner.Split(',', StringSplitOptions.TrimEntries));
+                    }
+
+                    Advance(close + 1 - _pos);
+                }
+
+                var pipe = OmlPipe.TryCreate(name, args, out var problem) ?? throw Error(pl, pc, problem!);
+                pipes.Add(pipe);
+            }
         }
 
         private Value Constant(string function, string arg, int line, int col)

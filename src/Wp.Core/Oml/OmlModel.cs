@@ -102,6 +102,19 @@ internal sealed class OmlModel
                     }
                 }
 
+                if (st.Pipes.Count > 0)
+                {
+                    foreach (var pipe in st.Pipes)
+                    {
+                        value = pipe.Apply(value);
+                    }
+
+                    if (value.Kind == ValueKind.Ignore)
+                    {
+                        continue; // a pipe dropped the value (starts_with, skip_empty, …) and no on_fail gave one
+                    }
+                }
+
                 if (!TryCast(value, st.Cast, out var cast))
                 {
                     return new Record(0);

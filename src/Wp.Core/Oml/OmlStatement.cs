@@ -36,4 +36,7 @@ internal sealed record OmlStatement(string Target, OmlCast Cast, OmlSource Sourc
 
     /// <summary>The input field this statement reads: the argument, else the target name.</summary>
     public string InputName => SourceField ?? Target;
+
+    /// <summary>Pipe functions applied to the value read (<c>read(x) | to_str</c>), in order.</summary>
+    public IReadOnlyList<OmlPipe> Pipes { get; init; } = [];
 }

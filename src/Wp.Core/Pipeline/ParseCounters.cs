@@ -7,6 +7,7 @@ internal sealed class ParseCounters : IStatSource
 {
     private readonly string[] _rulePaths;
     private readonly long[] _perRule;
+    private readonly long[] _missPerRule;
     private long _lines;
     private long _blank;
     private long _miss;
@@ -17,6 +18,7 @@ internal sealed class ParseCounters : IStatSource
     {
         _rulePaths = [.. rulePaths];
         _perRule = new long[rulePaths.Count];
+        _missPerRule = new long[rulePaths.Count];
     }
 
     public long Lines => Interlocked.Read(ref _lines);
@@ -42,6 +44,11 @@ internal sealed class ParseCounters : IStatSource
             {
                 Interlocked.Add(ref _perRule[i], tally.PerRule[i]);
             }
+
+            if (tally.MissPerRule[i] != 0)
+            {
+                Interlocked.Add(ref _missPerRule[i], tally.MissPerRule[i]);
+            }
         }
     }
 
@@ -59,6 +66,15 @@ internal sealed class ParseCounters : IStatSource
 
         yield return new StatRow("parse", "all", "parsed/non-blank", lines - blank, matched);
         yield return new StatRow("parse", "miss", "miss", lines - blank, Miss);
+        for (var i = 0; i < _missPerRule.Length; i++)
+        {
+            // Misses by the rule that came closest: which rule to fix first.
+            var missed = Interlocked.Read(ref _missPerRule[i]);
+            if (missed > 0)
+            {
+                yield return new StatRow("parse", _rulePaths[i], "miss, closest", lines - blank, missed);
+            }
+        }
         if (blank > 0)
         {
             yield return new StatRow("parse", "blank", "dropped", lines, blank);
@@ -69,7 +85,11 @@ internal sealed class ParseCounters : IStatSource
 /// <summary>One worker's counts for one line batch.</summary>
 internal struct ParseTally
 {
-    public ParseTally(int rules) => PerRule = new long[rules];
+    public ParseTally(int rules)
+    {
+        PerRule = new long[rules];
+        MissPerRule = new long[rules];
+    }
 
     public long Lines;
     public long Blank;
@@ -77,4 +97,7 @@ internal struct ParseTally
     public long Residue;
     public long TransformErrors;
     public long[] PerRule;
+
+    /// <summary>Missed lines, by the rule that came closest.</summary>
+    public long[] MissPerRule;
 }

@@ -64,8 +64,14 @@ internal sealed class ParseWorker
             var match = _rules.Match(line);
             if (match.Rule is not { } rule || match.Record is not { } record)
             {
+                // The miss record keeps the raw line and says which rule came closest and why (SPEC §5.3).
                 tally.Miss++;
-                Add(chunks, _plan.Miss, Record.FromRaw(line));
+                if (match.Closest is { } closest)
+                {
+                    tally.MissPerRule[_plan.For(closest).RuleIndex]++;
+                }
+
+                Add(chunks, _plan.Miss, Record.FromRaw(match.MissReason is { } reason ? line + " wp_miss: " + reason : line));
                 continue;
             }
 

@@ -28,7 +28,7 @@ internal sealed class RoutePlan
         Residue = AddInfra(infra, InfraGroups.Residue);
         Error = AddInfra(infra, InfraGroups.Error);
 
-        var table = new RouteTable(businessGroups, models.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().RulePattern));
+        var table = new RouteTable(businessGroups, models.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().RulePatterns, StringComparer.Ordinal));
         _routes = new Dictionary<WplRule, RuleRoute>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < rules.Rules.Count; i++)
         {
@@ -56,15 +56,23 @@ internal sealed class RoutePlan
 
     public RuleRoute For(WplRule rule) => _routes[rule];
 
-    /// <summary>The model with the longest rule pattern matching the path (first loaded on a tie), if any.</summary>
+    /// <summary>
+    /// The model with the longest rule pattern matching the path (first loaded on a tie), if any; every
+    /// <c>rule :</c> line of a model counts.
+    /// </summary>
     private static OmlModel? ModelFor(IReadOnlyList<OmlModel> models, string path)
     {
         OmlModel? best = null;
+        var bestLength = -1;
         foreach (var model in models)
         {
-            if ((best is null || model.RulePattern.Length > best.RulePattern.Length) && GlobPattern.IsMatch(model.RulePattern, path))
+            foreach (var pattern in model.RulePatterns)
             {
-                best = model;
+                if (pattern.Length > bestLength && GlobPattern.IsMatch(pattern, path))
+                {
+                    best = model;
+                    bestLength = pattern.Length;
+                }
             }
         }
 

@@ -234,6 +234,11 @@ internal static class ProjectCheck
                 {
                     context.Report.Add(context.Show(engine.WplRoot) + "/", CheckResult.Warn, "no parse*.wpl files: every line will go to the miss group");
                 }
+
+                foreach (var (sample, ok, detail) in WplSampleCheck.Run(rules))
+                {
+                    context.Report.Add(context.Show(sample), ok ? CheckResult.Ok : CheckResult.Fail, detail);
+                }
             }
             catch (ConfigException ex)
             {

@@ -20,10 +20,17 @@ internal sealed class RouteTable
     /// <param name="groups">Business groups in load order.</param>
     /// <param name="omlRulePatterns">OML model name → its <c>rule</c> pattern.</param>
     public RouteTable(IReadOnlyList<SinkGroupOptions> groups, IReadOnlyDictionary<string, string> omlRulePatterns)
+        : this(groups, omlRulePatterns.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value], StringComparer.Ordinal))
+    {
+    }
+
+    /// <param name="groups">Business groups in load order.</param>
+    /// <param name="omlRulePatterns">OML model name → every one of its <c>rule</c> patterns.</param>
+    public RouteTable(IReadOnlyList<SinkGroupOptions> groups, IReadOnlyDictionary<string, IReadOnlyList<string>> omlRulePatterns)
     {
         _patternsByGroup = groups
             .Select(g => (IReadOnlyList<string>)g.Rule
-                .Concat(g.Oml.Where(omlRulePatterns.ContainsKey).Select(name => omlRulePatterns[name]))
+                .Concat(g.Oml.Where(omlRulePatterns.ContainsKey).SelectMany(name => omlRulePatterns[name]))
                 .ToArray())
             .ToArray();
     }

@@ -15,6 +15,29 @@ internal abstract class FieldMatcher
         Separator = separator;
         EndsGroup = endsGroup;
         Expected = "expected " + spec.TypeName;
+        Greedy = spec.Greedy;
+        MaxLength = spec.Length ?? 0;
+    }
+
+    /// <summary><c>*T</c>: repeated while it matches.</summary>
+    public bool Greedy { get; }
+
+    /// <summary><c>[n]</c>: the value is at most n chars; 0 when unlimited.</summary>
+    public int MaxLength { get; }
+
+    /// <summary>Compiled pipes (functions and sub-split groups), empty for most fields.</summary>
+    public WplFieldPipe[] Pipes { get; private set; } = [];
+
+    internal void CompilePipes(KeyInterner keys)
+    {
+        if (Spec.Pipes.Count == 0)
+        {
+            return;
+        }
+
+        Pipes = [.. Spec.Pipes.Select(p => p.Function is { } fn
+            ? new WplFieldPipe(new WplFunction(fn), null)
+            : new WplFieldPipe(null, new WplSequence([p.Group!], keys)))];
     }
 
     public WplFieldSpec Spec { get; }
@@ -33,6 +56,9 @@ internal abstract class FieldMatcher
     /// <summary>How many record fields one match produces (for sizing; kv arrays estimate).</summary>
     public virtual int FieldEstimate => 1;
 
+    /// <summary>True when the field may match at the end of the input (opt and not groups).</summary>
+    public virtual bool MatchesEmpty => false;
+
     /// <summary>
     /// Parses one value starting at <paramref name="pos"/>. <paramref name="enclosed"/>: the scope
     /// <c>[pos, end)</c> is exactly the value's (inside quotes or brackets). Returns the position after
@@ -50,7 +76,19 @@ internal abstract class FieldMatcher
 
         var span = line.AsSpan(pos, end - pos);
         int k;
-        if (Separator.Kind == WplSeparatorKind.SpaceOrTab)
+        if (Separator.Kind is WplSeparatorKind.Text or WplSeparatorKind.Pattern)
+        {
+            k = Separator.Find(span);
+            if (EndsGroup)
+            {
+                var ws = span.IndexOfAny(' ', '\t');
+                if (ws >= 0 && (k < 0 || ws < k))
+                {
+                    k = ws;
+                }
+            }
+        }
+        else if (Separator.Kind == WplSeparatorKind.SpaceOrTab)
         {
             k = span.IndexOfAny(' ', '\t');
         }
@@ -75,17 +113,142 @@ internal abstract class FieldMatcher
         return stop;
     }
 
-    public static FieldMatcher Create(WplFieldSpec spec, WplSeparator separator, bool endsGroup, KeyInterner keys) => spec.Type switch
+    public static FieldMatcher Create(WplFieldSpec spec, WplSeparator separator, bool endsGroup, KeyInterner keys)
     {
-        WplType.Chars => new CharsMatcher(spec, separator, endsGroup, ignore: false),
-        WplType.Ignore => new CharsMatcher(spec, separator, endsGroup, ignore: true),
-        WplType.HttpAgent => new HttpAgentMatcher(spec, separator, endsGroup),
-        WplType.Kv when spec.Subfields.Count == 0 => new KvMatcher(spec, separator, endsGroup, keys),
-        WplType.Kv or WplType.Kvarr => new KvPairsMatcher(spec, separator, endsGroup, keys, pickOnly: spec.Type == WplType.Kv),
-        WplType.Json => new JsonMatcher(spec, separator, endsGroup, keys),
-        WplType.Symbol => new SymbolMatcher(spec, separator, endsGroup),
-        _ => new ScalarMatcher(spec, separator, endsGroup),
-    };
+        FieldMatcher m = spec.Type switch
+        {
+            WplType.Chars => new CharsMatcher(spec, separator, endsGroup, ignore: false),
+            WplType.Ignore => new CharsMatcher(spec, separator, endsGroup, ignore: true),
+            WplType.HttpAgent => new HttpAgentMatcher(spec, separator, endsGroup),
+            // kv(T@key) reads one pair with that key (upstream); enclosed, it picks the key among pairs.
+            WplType.Kv when spec.Subfields.Count == 0 || (spec.Subfields.Count == 1 && spec.Begin is null) => new KvMatcher(spec, separator, endsGroup, keys),
+            WplType.Kv or WplType.Kvarr => new KvPairsMatcher(spec, separator, endsGroup, keys, pickOnly: spec.Type == WplType.Kv),
+            WplType.Json or WplType.ExactJson => new JsonMatcher(spec, separator, endsGroup, keys),
+            WplType.Symbol or WplType.PeekSymbol => new SymbolMatcher(spec, separator, endsGroup),
+            WplType.Auto or WplType.Hex or WplType.Base64 => new TokenMatcher(spec, separator, endsGroup),
+            WplType.Array => new ArrayMatcher(spec, separator, endsGroup),
+            WplType.BadJson => new BadJsonMatcher(spec, separator, endsGroup),
+            WplType.Group => new GroupMatcher(spec, separator, endsGroup, keys),
+            _ => new ScalarMatcher(spec, separator, endsGroup),
+        };
+        m.CompilePipes(keys);
+        return m;
+    }
+}
+
+/// <summary>One compiled pipe after a field: a function, or a group that re-splits the field's value.</summary>
+internal sealed record WplFieldPipe(WplFunction? Function, WplSequence? Split);
+
+/// <summary>
+/// Types read as one token and then converted: <c>auto</c> (typed by look), <c>hex</c> and
+/// <c>base64</c> (the value is the decoded text; a token that does not decode fails the field).
+/// </summary>
+internal sealed class TokenMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
+    : FieldMatcher(spec, separator, endsGroup)
+{
+    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    {
+        int start = pos, stop;
+        if (!enclosed && pos < end && line[pos] == '"')
+        {
+            var close = WplScan.QuoteEnd(line.AsSpan(pos + 1, end - pos - 1), out _);
+            if (close < 0)
+            {
+                return -1;
+            }
+
+            start = pos + 1;
+            stop = start + close;
+            end = stop + 1;
+        }
+        else
+        {
+            stop = TokenEnd(line, pos, end, enclosed);
+            end = stop;
+        }
+
+        if (stop == start && Spec.Type != WplType.Auto)
+        {
+            return -1;
+        }
+
+        if (!WplScan.TryConvert(Spec.Type, line.AsMemory(start, stop - start), out var value))
+        {
+            return -1;
+        }
+
+        output.Add(new Field(Name, value));
+        return end;
+    }
+}
+
+/// <summary><c>array</c>, <c>array/T</c>: a JSON array (brackets balanced, strings respected); the value is its text.</summary>
+internal sealed class ArrayMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
+    : FieldMatcher(spec, separator, endsGroup)
+{
+    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    {
+        if (pos >= end || line[pos] != '[')
+        {
+            return -1;
+        }
+
+        var depth = 0;
+        for (var i = pos; i < end; i++)
+        {
+            var c = line[i];
+            if (c == '"')
+            {
+                var close = WplScan.QuoteEnd(line.AsSpan(i + 1, end - i - 1), out _);
+                if (close < 0)
+                {
+                    return -1;
+                }
+
+                i += close + 1;
+            }
+            else if (c is '[' or '{')
+            {
+                depth++;
+            }
+            else if (c is ']' or '}' && --depth == 0)
+            {
+                output.Add(new Field(Name, Value.String(line.AsMemory(pos, i + 1 - pos))));
+                return i + 1;
+            }
+        }
+
+        return -1;
+    }
+}
+
+/// <summary><c>bad_json</c> (wp extension): the rest of the scope, only when it does not parse as JSON.</summary>
+internal sealed class BadJsonMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
+    : FieldMatcher(spec, separator, endsGroup)
+{
+    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    {
+        if (pos >= end || IsJson(line.AsSpan(pos, end - pos)))
+        {
+            return -1;
+        }
+
+        output.Add(new Field(Name, Value.String(line.AsMemory(pos, end - pos))));
+        return end;
+    }
+
+    private static bool IsJson(ReadOnlySpan<char> text)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(text.ToString());
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>Types with a fixed lexical form: digit, float, bool, sn, ip, time, time/clf, http/request, http/status.</summary>
@@ -134,6 +297,27 @@ internal sealed class ScalarMatcher(WplFieldSpec spec, WplSeparator separator, b
             case WplType.HttpRequest:
                 n = WplScan.HttpRequest(s, out var collapsed);
                 value = n > 0 ? WplScan.HttpRequestValue(line, pos, n, collapsed) : default;
+                break;
+            case WplType.TimeTimestamp:
+                n = WplScan.Timestamp(s, out var ts);
+                value = Value.DateTime(ts);
+                break;
+            case WplType.Time2822:
+                n = WplScan.Rfc2822(s, out var t2);
+                value = Value.DateTime(t2);
+                break;
+            case WplType.Port:
+                n = WplScan.Digit(s, out var port);
+                if (port is < 0 or > 65535 || (n > 0 && s[0] is '-' or '+'))
+                {
+                    return -1;
+                }
+
+                value = Value.Int(port);
+                break;
+            case WplType.Domain or WplType.Email or WplType.Url or WplType.IpNet or WplType.HttpMethod or WplType.IdCard or WplType.MobilePhone:
+                n = WplScan.Shape(Spec.Type, s);
+                value = Value.String(line.AsMemory(pos, n));
                 break;
             default:
                 return -1;
@@ -225,6 +409,11 @@ internal sealed class SymbolMatcher(WplFieldSpec spec, WplSeparator separator, b
             return -1;
         }
 
+        if (Spec.Type == WplType.PeekSymbol)
+        {
+            return pos;
+        }
+
         output.Add(new Field(Name, Value.String(line.AsMemory(pos, _text.Length))));
         return pos + _text.Length;
     }
@@ -234,6 +423,8 @@ internal sealed class SymbolMatcher(WplFieldSpec spec, WplSeparator separator, b
 internal sealed class KvMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup, KeyInterner keys)
     : FieldMatcher(spec, separator, endsGroup)
 {
+    private readonly WplSubfieldSpec? _only = spec.Subfields.Count == 1 ? spec.Subfields[0] : null;
+
     public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
     {
         var keyEnd = KeyEnd(line, pos, end);
@@ -242,8 +433,26 @@ internal sealed class KvMatcher(WplFieldSpec spec, WplSeparator separator, bool 
             return -1;
         }
 
-        var name = Spec.Name ?? keys.Intern(line.AsSpan(pos, keyEnd - pos));
+        var key = line.AsSpan(pos, keyEnd - pos);
+        if (_only is not null && !(_only.IsWildcard ? key.StartsWith(_only.Prefix, StringComparison.Ordinal) : key.SequenceEqual(_only.Key)))
+        {
+            return -1;
+        }
+
+        var name = _only is not null ? (_only.Name ?? Spec.Name ?? keys.Intern(key)) : Spec.Name ?? keys.Intern(key);
         var v = keyEnd + 1;
+        while (v < end && line[v] is ' ' or '\t' && !Separator.IsWhitespace)
+        {
+            v++;
+        }
+
+        if (v < end && line[v] == ' ' && line[keyEnd] == ':')
+        {
+            v++; // "Key: value"
+        }
+
+        Value value;
+        int next;
         if (v < end && line[v] == '"')
         {
             var close = WplScan.QuoteEnd(line.AsSpan(v + 1, end - v - 1), out var escaped);
@@ -252,13 +461,31 @@ internal sealed class KvMatcher(WplFieldSpec spec, WplSeparator separator, bool 
                 return -1;
             }
 
-            output.Add(new Field(name, CharsMatcher.Quoted(line, v + 1, close, escaped)));
-            return v + 1 + close + 1;
+            value = CharsMatcher.Quoted(line, v + 1, close, escaped);
+            next = v + 1 + close + 1;
+        }
+        else
+        {
+            next = TokenEnd(line, v, end, enclosed);
+            value = Value.String(line.AsMemory(v, next - v));
         }
 
-        var stop = TokenEnd(line, v, end, enclosed);
-        output.Add(new Field(name, Value.String(line.AsMemory(v, stop - v))));
-        return stop;
+        if (_only is { Untyped: false } && _only.Type is not (WplType.Chars or WplType.Auto))
+        {
+            if (!WplScan.TryConvert(_only.Type, value.TextMemory, out var typed))
+            {
+                return -1;
+            }
+
+            value = typed;
+        }
+
+        if (_only?.Type != WplType.Ignore)
+        {
+            output.Add(new Field(name, value));
+        }
+
+        return next;
     }
 
     /// <summary>Index of the '=' or ':' after a non-empty key at <paramref name="pos"/>, or -1.</summary>
@@ -297,7 +524,15 @@ internal sealed class KvPairsMatcher : FieldMatcher
         }
 
         _subfields = map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _wildcards = [.. spec.Subfields.Where(s => s.IsWildcard)];
+        _sepMode = !separator.IsWhitespace && separator.Kind != WplSeparatorKind.RestOfLine && separator.Char != ',' && separator.Char != ';'
+            || separator.Kind is WplSeparatorKind.Text or WplSeparatorKind.Pattern;
     }
+
+    private readonly WplSubfieldSpec[] _wildcards;
+
+    /// <summary>Pairs are split by the field's own (non-blank) separator; values may hold spaces.</summary>
+    private readonly bool _sepMode;
 
     public override int FieldEstimate => Math.Max(4, Spec.Subfields.Count);
 
@@ -332,6 +567,19 @@ internal sealed class KvPairsMatcher : FieldMatcher
                 valueLength = close;
                 next = v + 1 + close + 1;
             }
+            else if (_sepMode)
+            {
+                var k = Separator.Find(line.AsSpan(v, end - v));
+                var j = k < 0 ? end : v + k;
+                while (j > v && line[j - 1] is ' ' or '\t')
+                {
+                    j--;
+                }
+
+                valueStart = v;
+                valueLength = j - v;
+                next = j;
+            }
             else
             {
                 var j = v;
@@ -345,12 +593,27 @@ internal sealed class KvPairsMatcher : FieldMatcher
                 next = j;
             }
 
-            if (_subfields.TryGetValue(key, out var sub))
+            if (_subfields.TryGetValue(key, out var sub) || TryWildcard(key, out sub))
             {
                 var text = escaped ? WplScan.Unescape(line.AsSpan(valueStart, valueLength)).AsMemory() : line.AsMemory(valueStart, valueLength);
+                if (sub.Untyped)
+                {
+                    sub = sub with { Type = WplType.Chars };
+                }
+
                 if (!WplScan.TryConvert(sub.Type, text, out var typed))
                 {
-                    return -1;
+                    if (_pickOnly)
+                    {
+                        return -1;
+                    }
+
+                    typed = Value.String(text);
+                }
+
+                if (sub.IsWildcard)
+                {
+                    sub = sub with { Key = key.ToString(), Name = null };
                 }
 
                 if (sub.Type != WplType.Ignore)
@@ -366,6 +629,28 @@ internal sealed class KvPairsMatcher : FieldMatcher
             pairs++;
             last = next;
             i = next;
+            if (_sepMode)
+            {
+                while (i < end && line[i] is ' ' or '\t')
+                {
+                    i++;
+                }
+
+                var m = Separator.MatchAt(line.AsSpan(i, end - i));
+                if (m < 0)
+                {
+                    break;
+                }
+
+                i += m;
+                while (i < end && line[i] is ' ' or '\t')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
             while (i < end && IsPairGap(line[i]))
             {
                 i++;
@@ -373,5 +658,20 @@ internal sealed class KvPairsMatcher : FieldMatcher
         }
 
         return pairs == 0 ? -1 : last;
+    }
+
+    private bool TryWildcard(ReadOnlySpan<char> key, out WplSubfieldSpec sub)
+    {
+        foreach (var w in _wildcards)
+        {
+            if (key.StartsWith(w.Prefix, StringComparison.Ordinal))
+            {
+                sub = w;
+                return true;
+            }
+        }
+
+        sub = null!;
+        return false;
     }
 }

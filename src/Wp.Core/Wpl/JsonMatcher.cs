@@ -34,7 +34,18 @@ internal sealed class JsonMatcher : FieldMatcher
 
         _hasSubfields = map.Count > 0;
         _subfields = map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _wildcards = [.. spec.Subfields.Where(s => s.IsWildcard)];
+        _symbols = [.. spec.Subfields.Where(s => s.SymbolText is not null)];
+        _required = [.. spec.Subfields.Where(s => !s.Optional && !s.IsWildcard && s.SymbolText is null && s.Type != WplType.Chars && spec.Type == WplType.ExactJson)];
     }
+
+    private readonly WplSubfieldSpec[] _wildcards;
+
+    /// <summary><c>symbol(TEXT)@key</c>: the object must hold key = TEXT (checked after parsing).</summary>
+    private readonly WplSubfieldSpec[] _symbols;
+
+    /// <summary>exact_json only: typed, non-optional subfields the object must hold (json treats every subfield as optional).</summary>
+    private readonly WplSubfieldSpec[] _required;
 
     public override int FieldEstimate => 8;
 
@@ -52,18 +63,59 @@ internal sealed class JsonMatcher : FieldMatcher
             prefix = Append(ref path, 0, name);
         }
 
+        var mark = output.Count;
         var state = new State(line, end, output);
         var i = pos;
         var ok = ParseValue(ref state, ref i, ref path, prefix, 0);
         t_path = path;
-        return ok ? i : -1;
+        if (!ok)
+        {
+            return -1;
+        }
+
+        if (Spec.Type == WplType.ExactJson)
+        {
+            var j = i;
+            while (j < end && line[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            if (j < end && !enclosed)
+            {
+                return -1;
+            }
+        }
+
+        if (_symbols.Length > 0 && state.SymbolsSeen != _symbols.Length)
+        {
+            return -1;
+        }
+
+        foreach (var req in _required)
+        {
+            var found = false;
+            var want = req.EffectiveName;
+            for (var k = mark; k < output.Count && !found; k++)
+            {
+                found = output[k].Name == want;
+            }
+
+            if (!found)
+            {
+                return -1;
+            }
+        }
+
+        return i;
     }
 
-    private readonly ref struct State(string line, int end, List<Field> output)
+    private ref struct State(string line, int end, List<Field> output)
     {
         public readonly string Line = line;
         public readonly int End = end;
         public readonly List<Field> Output = output;
+        public int SymbolsSeen;
     }
 
     private bool ParseValue(ref State st, ref int i, ref char[] path, int pathLen, int depth)
@@ -226,21 +278,53 @@ internal sealed class JsonMatcher : FieldMatcher
     {
         if (_hasSubfields && _subfields.TryGetValue(path, out var sub))
         {
+            if (sub.SymbolText is not null)
+            {
+                if (value.Kind == ValueKind.String && value.Text.SequenceEqual(sub.SymbolText))
+                {
+                    st.SymbolsSeen++;
+                }
+
+                return;
+            }
+
             if (sub.Type == WplType.Ignore)
             {
                 return;
             }
 
-            if (value.Kind == ValueKind.String && WplScan.TryConvert(sub.Type, value.TextMemory, out var typed))
-            {
-                value = typed;
-            }
-
-            st.Output.Add(new Field(sub.EffectiveName, value));
+            st.Output.Add(new Field(sub.EffectiveName, Convert(sub, value)));
             return;
         }
 
+        foreach (var w in _wildcards)
+        {
+            if (path.StartsWith(w.Prefix, StringComparison.Ordinal))
+            {
+                if (w.Type == WplType.Ignore)
+                {
+                    return;
+                }
+
+                var name = w.Name is null ? _keys.Intern(path) : _keys.Intern(string.Concat(w.Name, path[w.Prefix.Length..]));
+                st.Output.Add(new Field(name, Convert(w, value)));
+                return;
+            }
+        }
+
         st.Output.Add(new Field(path.Length == 0 ? Name : _keys.Intern(path), value));
+    }
+
+    /// <summary>A typed subfield converts the value (numbers too, e.g. epoch millis to time); on failure it is kept.</summary>
+    private static Value Convert(WplSubfieldSpec sub, Value value)
+    {
+        if (sub.Untyped || sub.Type == WplType.Auto)
+        {
+            return value;
+        }
+
+        var text = value.Kind == ValueKind.String ? value.TextMemory : value.ToString().AsMemory();
+        return WplScan.TryConvert(sub.Type, text, out var typed) ? typed : value;
     }
 
     private static void SkipWs(in State st, ref int i)

@@ -24,6 +24,9 @@ internal sealed class WplRuleSet
 
     public IReadOnlyList<WplRule> Rules => _rules;
 
+    /// <summary>A rule set of some of these rules (e.g. one folder's), in the same order.</summary>
+    public WplRuleSet Subset(Func<WplRule, bool> keep) => new([.. _rules.Where(keep)]);
+
     /// <summary>
     /// Parses every <c>parse*.wpl</c> under <paramref name="dir"/> (recursive, ordinal path order).
     /// Throws <see cref="ConfigException"/> when the folder is missing or any file has errors.
@@ -50,8 +53,10 @@ internal sealed class WplRuleSet
     /// Parses (file, text) pairs in order. Every file's first syntax error is collected; any error
     /// throws one <see cref="ConfigException"/> listing all of them. Duplicate rule paths are errors.
     /// </summary>
-    public static WplRuleSet Parse(IEnumerable<(string File, string Text)> sources)
+    public static WplRuleSet Parse(IEnumerable<(string File, string Text)> sources, TimeProvider? clock = null)
     {
+        // Yearless syslog times (Jul 22 09:58:26) take the current year of the injected clock.
+        WplScan.YearlessYear = (clock ?? TimeProvider.System).GetUtcNow().Year;
         var problems = new List<ConfigProblem>();
         var keys = new KeyInterner();
         var rules = new List<WplRule>();
@@ -108,6 +113,7 @@ internal sealed class WplRuleSet
         Record? record = null;
         WplRule? closest = null;
         WplMiss closestMiss = default;
+        var closestText = line;
         var maxLeftover = (int)(line.Length * MaxResidueShare);
         foreach (var rule in _rules)
         {
@@ -117,9 +123,10 @@ internal sealed class WplRuleSet
             WplMiss miss;
             bool ok;
             int stop;
+            var text = line;
             try
             {
-                ok = rule.TryMatch(line, start, end, output, out stop, out miss);
+                ok = rule.TryMatch(line, start, end, output, out text, out stop, out miss);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -131,7 +138,8 @@ internal sealed class WplRuleSet
 
             if (ok)
             {
-                var leftover = stop >= end ? default : line.AsSpan(stop, end - stop).Trim();
+                var textEnd = ReferenceEquals(text, line) ? end : text.Length;
+                var leftover = stop >= textEnd ? default : text.AsSpan(stop, textEnd - stop).Trim();
                 if (leftover.Length <= maxLeftover)
                 {
                     return new WplMatch(rule, record, leftover.Length == 0 ? null : leftover.ToString(), null);
@@ -144,6 +152,7 @@ internal sealed class WplRuleSet
             {
                 closest = rule;
                 closestMiss = miss;
+                closestText = text;
             }
         }
 
@@ -152,6 +161,12 @@ internal sealed class WplRuleSet
             return new WplMatch(null, null, null, "no rules loaded");
         }
 
-        return new WplMatch(null, null, null, $"closest {closest.Path}: {closest.Describe(closestMiss, end)}");
+        var closestEnd = ReferenceEquals(closestText, line) ? end : closestText.Length;
+        return new WplMatch(null, null, null, $"closest {closest.Path}: {closest.Describe(closestMiss, closestEnd)}")
+        {
+            Closest = closest,
+            ClosestMiss = closestMiss,
+            ClosestText = closestText,
+        };
     }
 }

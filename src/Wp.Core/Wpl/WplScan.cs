@@ -214,7 +214,282 @@ internal static class WplScan
             return n + off;
         }
 
+        offset = null;
+        n = SyslogTime(s, out value);
+        if (n > 0)
+        {
+            return n;
+        }
+
+        return Rfc2822(s, out value, out offset);
+    }
+
+    /// <summary>
+    /// The year given to yearless syslog times (<c>Jul 22 09:58:26</c>); set once at rule load from
+    /// the injected clock (defaults to 1970 in tests that never load rules).
+    /// </summary>
+    public static int YearlessYear { get; set; } = 1970;
+
+    /// <summary>
+    /// <c>Mon D HH:MM:SS</c> (BSD syslog, day space-padded, year taken from <see cref="YearlessYear"/>)
+    /// or <c>Mon D YYYY HH:MM:SS</c>; a following offset is left for the next field.
+    /// </summary>
+    public static int SyslogTime(ReadOnlySpan<char> s, out DateTime value)
+    {
+        value = default;
+        if (s.Length < 14)
+        {
+            return 0;
+        }
+
+        var month = Month(s[..3]);
+        var i = 3;
+        if (month == 0 || !Lit(s, ref i, ' '))
+        {
+            return 0;
+        }
+
+        Lit(s, ref i, ' ');
+        if (!Num(s, ref i, 1, 2, out var day) || !Lit(s, ref i, ' '))
+        {
+            return 0;
+        }
+
+        var year = YearlessYear;
+        var save = i;
+        if (Num(s, ref i, 4, 4, out var y) && Lit(s, ref i, ' '))
+        {
+            year = y;
+        }
+        else
+        {
+            i = save;
+        }
+
+        if (!Num(s, ref i, 1, 2, out var hour) || !Lit(s, ref i, ':') || !Num(s, ref i, 2, 2, out var minute) ||
+            !Lit(s, ref i, ':') || !Num(s, ref i, 2, 2, out var second))
+        {
+            return 0;
+        }
+
+        var ticks = Fraction(s, ref i);
+        return Build(year, month, day, hour, minute, second, ticks, out value) ? i : 0;
+    }
+
+    /// <summary><c>[Ddd, ]DD Mon YYYY HH:MM:SS [+zzzz|GMT|UTC]</c> (RFC 2822); the zone is read and dropped.</summary>
+    public static int Rfc2822(ReadOnlySpan<char> s, out DateTime value) => Rfc2822(s, out value, out _);
+
+    /// <summary>As <see cref="Rfc2822(ReadOnlySpan{char}, out DateTime)"/>, with the offset when written as +zzzz.</summary>
+    public static int Rfc2822(ReadOnlySpan<char> s, out DateTime value, out TimeSpan? offset)
+    {
+        value = default;
+        offset = null;
+        var i = 0;
+        if (s.Length > 5 && char.IsAsciiLetter(s[0]) && s[3] == ',')
+        {
+            i = 4;
+            while (i < s.Length && s[i] == ' ')
+            {
+                i++;
+            }
+        }
+
+        if (!Num(s, ref i, 1, 2, out var day) || !Lit(s, ref i, ' ') || i + 3 > s.Length)
+        {
+            return 0;
+        }
+
+        var month = Month(s.Slice(i, 3));
+        i += 3;
+        if (month == 0 || !Lit(s, ref i, ' ') || !Num(s, ref i, 4, 4, out var year) || !Lit(s, ref i, ' ') ||
+            !Num(s, ref i, 2, 2, out var hour) || !Lit(s, ref i, ':') || !Num(s, ref i, 2, 2, out var minute) ||
+            !Lit(s, ref i, ':') || !Num(s, ref i, 2, 2, out var second))
+        {
+            return 0;
+        }
+
+        if (!Build(year, month, day, hour, minute, second, 0, out value))
+        {
+            return 0;
+        }
+
+        var off = SpacedOffset(s[i..], out offset);
+        if (off > 0)
+        {
+            return i + off;
+        }
+
+        foreach (var zone in (ReadOnlySpan<string>)[" GMT", " UTC", " Z"])
+        {
+            if (s[i..].StartsWith(zone, StringComparison.Ordinal))
+            {
+                return i + zone.Length;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Unix time: 10 digits (seconds), 13 (milliseconds), 16 (microseconds) or 19 (nanoseconds),
+    /// an optional fraction after seconds. The value is UTC.
+    /// </summary>
+    public static int Timestamp(ReadOnlySpan<char> s, out DateTime value)
+    {
+        value = default;
+        var i = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+        }
+
+        if (i == 0 || i > 19 || !long.TryParse(s[..i], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return 0;
+        }
+
+        long ticks;
+        if (i <= 11)
+        {
+            ticks = n * TimeSpan.TicksPerSecond;
+            ticks += Fraction(s, ref i);
+        }
+        else if (i <= 13)
+        {
+            ticks = n * TimeSpan.TicksPerMillisecond;
+        }
+        else if (i <= 16)
+        {
+            ticks = n * 10;
+        }
+        else
+        {
+            ticks = n / 100;
+        }
+
+        if (i < s.Length && char.IsAsciiLetterOrDigit(s[i]))
+        {
+            return 0;
+        }
+
+        var epoch = DateTime.UnixEpoch.Ticks;
+        if (ticks < 0 || ticks > DateTime.MaxValue.Ticks - epoch)
+        {
+            return 0;
+        }
+
+        value = new DateTime(epoch + ticks, DateTimeKind.Unspecified);
+        return i;
+    }
+
+    /// <summary>A run of chars accepted by <paramref name="accept"/>; 0 when empty.</summary>
+    public static int Run(ReadOnlySpan<char> s, Func<char, bool> accept)
+    {
+        var i = 0;
+        while (i < s.Length && accept(s[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary><c>a.b.c</c> host names: labels of letters, digits and '-', at least one dot.</summary>
+    public static int Domain(ReadOnlySpan<char> s)
+    {
+        var n = Run(s, c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
+        while (n > 0 && s[n - 1] == '.')
+        {
+            n--;
+        }
+
+        var body = s[..n];
+        return body.Contains('.') && body.IndexOfAnyExceptInRange('0', '9') >= 0 && body[0] != '.' && body[0] != '-' && !body.Contains("..", StringComparison.Ordinal) && HasLetter(body) ? n : 0;
+    }
+
+    private static bool HasLetter(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (char.IsAsciiLetter(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>local@domain</c>.</summary>
+    public static int Email(ReadOnlySpan<char> s)
+    {
+        var local = Run(s, c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or '%');
+        if (local == 0 || local >= s.Length || s[local] != '@')
+        {
+            return 0;
+        }
+
+        var d = Domain(s[(local + 1)..]);
+        return d == 0 ? 0 : local + 1 + d;
+    }
+
+    /// <summary><c>scheme://rest</c> up to whitespace or a quote.</summary>
+    public static int Url(ReadOnlySpan<char> s)
+    {
+        var scheme = Run(s, c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
+        if (scheme == 0 || !char.IsAsciiLetter(s[0]) || !s[scheme..].StartsWith("://", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        var rest = Run(s[(scheme + 3)..], c => c is not (' ' or '\t' or '"'));
+        return rest == 0 ? 0 : scheme + 3 + rest;
+    }
+
+    /// <summary><c>ip/len</c> (CIDR).</summary>
+    public static int IpNet(ReadOnlySpan<char> s)
+    {
+        var slash = s.IndexOf('/');
+        if (slash <= 0 || Ip(s[..slash]) != slash)
+        {
+            return 0;
+        }
+
+        var i = slash + 1;
+        return Num(s, ref i, 1, 3, out var len) && len <= 128 ? i : 0;
+    }
+
+    /// <summary>An HTTP method name (GET, POST, …).</summary>
+    public static int HttpMethod(ReadOnlySpan<char> s)
+    {
+        foreach (var m in (ReadOnlySpan<string>)["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE"])
+        {
+            if (s.StartsWith(m, StringComparison.Ordinal) && (s.Length == m.Length || !char.IsAsciiLetter(s[m.Length])))
+            {
+                return m.Length;
+            }
+        }
+
         return 0;
+    }
+
+    /// <summary>An 18-char ID card number (17 digits, then a digit or X).</summary>
+    public static int IdCard(ReadOnlySpan<char> s)
+    {
+        if (s.Length < 18 || Run(s[..17], char.IsAsciiDigit) != 17 || !(char.IsAsciiDigit(s[17]) || s[17] is 'X' or 'x'))
+        {
+            return 0;
+        }
+
+        return s.Length > 18 && char.IsAsciiDigit(s[18]) ? 0 : 18;
+    }
+
+    /// <summary>An 11-digit mobile number starting with 1 (optional +86 prefix).</summary>
+    public static int MobilePhone(ReadOnlySpan<char> s)
+    {
+        var i = s.StartsWith("+86", StringComparison.Ordinal) ? 3 : 0;
+        var n = Run(s[i..], char.IsAsciiDigit);
+        return n == 11 && s[i] == '1' ? i + 11 : 0;
     }
 
     /// <summary><c>dd/Mon/yyyy:HH:MM:SS +zzzz</c>; the offset is required; the wall clock only.</summary>
@@ -686,9 +961,112 @@ internal static class WplScan
             case WplType.Ignore:
                 value = Value.Ignore;
                 return true;
+            case WplType.TimeTimestamp:
+            case WplType.Time2822:
+                var m = type == WplType.TimeTimestamp ? Timestamp(s, out var ts) : Rfc2822(s, out ts);
+                if (m == s.Length && s.Length > 0)
+                {
+                    value = Value.DateTime(ts);
+                    return true;
+                }
+
+                return false;
+            case WplType.Port:
+                if (Digit(s, out var port) == s.Length && s.Length > 0 && port is >= 0 and <= 65535)
+                {
+                    value = Value.Int(port);
+                    return true;
+                }
+
+                return false;
+            case WplType.Auto:
+                value = Auto(trimmed);
+                return true;
+            case WplType.Hex:
+            case WplType.Base64:
+                var decoded = type == WplType.Hex ? WplPreproc.DecodeHex(s) : WplPreproc.DecodeBase64(s);
+                if (decoded is null)
+                {
+                    return false;
+                }
+
+                value = Value.String(decoded);
+                return true;
+            case WplType.Array:
+                if (s.Length >= 2 && s[0] == '[' && s[^1] == ']')
+                {
+                    value = Value.String(trimmed);
+                    return true;
+                }
+
+                return false;
+            case WplType.Domain:
+            case WplType.Email:
+            case WplType.Url:
+            case WplType.IpNet:
+            case WplType.HttpMethod:
+            case WplType.IdCard:
+            case WplType.MobilePhone:
+                if (s.Length > 0 && Shape(type, s) == s.Length)
+                {
+                    value = Value.String(trimmed);
+                    return true;
+                }
+
+                return false;
             default:
                 value = Value.String(text);
                 return true;
         }
+    }
+
+    /// <summary>The scanner of a text-valued shape type (domain, email, url, …); chars consumed.</summary>
+    public static int Shape(WplType type, ReadOnlySpan<char> s) => type switch
+    {
+        WplType.Domain => Domain(s),
+        WplType.Email => Email(s),
+        WplType.Url => Url(s),
+        WplType.IpNet => IpNet(s),
+        WplType.HttpMethod => HttpMethod(s),
+        WplType.IdCard => IdCard(s),
+        WplType.MobilePhone => MobilePhone(s),
+        _ => 0,
+    };
+
+    /// <summary><c>auto</c>: an integer, float, bool, IP or time when the whole text is one, else text.</summary>
+    public static Value Auto(ReadOnlyMemory<char> text)
+    {
+        var s = text.Span;
+        if (s.Length == 0)
+        {
+            return Value.String(text);
+        }
+
+        if (Digit(s, out var l) == s.Length)
+        {
+            return Value.Int(l);
+        }
+
+        if (Float(s, out var d) == s.Length)
+        {
+            return Value.Float(d);
+        }
+
+        if (Bool(s, out var b) == s.Length)
+        {
+            return Value.Bool(b);
+        }
+
+        if (Ip(s) == s.Length)
+        {
+            return Value.Ip(text);
+        }
+
+        if (s.Length >= 8 && Time(s, out var t) == s.Length)
+        {
+            return Value.DateTime(t);
+        }
+
+        return Value.String(text);
     }
 }

@@ -11,7 +11,7 @@ public sealed class WprojTests
     [
         "", "init", "check", "data", "data clean", "data stat", "data stat file", "data stat src-file", "data stat sink-file",
         "data validate", "data validate sink-file", "stat", "stat file", "stat src-file", "stat sink-file",
-        "validate", "validate sink-file", "rescue", "rescue stat",
+        "validate", "validate sink-file", "rescue", "rescue stat", "rule", "rule test",
     ];
 
     [Theory]

@@ -28,10 +28,11 @@ public sealed class ProjectCheckTests
         code.Should().Be(0);
         error.Should().BeEmpty();
         output.Should().StartWith($"wproj check: {root.FullPath}\nITEM ");
-        output.Should().Contain("models/wpl/example/parse.wpl  ok      1 rule: /example/nginx");
+        output.Should().Contain("models/wpl/example/parse.wpl   ok      1 rule: /example/nginx");
+        output.Should().Contain("models/wpl/example/sample.dat  ok      1 sample line matches");
         output.Should().Contain("oml references");
         output.Should().NotContain("FAIL");
-        output.Should().EndWith("check: PASS (19 items, 1 warning)\n", "only the source file is missing until wpgen writes it");
+        output.Should().EndWith("check: PASS (20 items, 1 warning)\n", "only the source file is missing until wpgen writes it");
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public class WplParserTests
     [InlineData("package /t { rule r { (digit(x)) } }", 1, 29)]
     [InlineData("package /t { rule r { } }", 1, 23)]
     [InlineData("rule r { (digit) }", 1, 1)]
-    [InlineData("package /t { rule r { (kv(digit)) } }", 1, 32)]
+    [InlineData("package /t { rule r { (kv(digit@)) } }", 1, 33)]
     [InlineData("package /t { rule r { (symbol) } }", 1, 30)]
     [InlineData("/* open comment", 1, 1)]
     public void Other_syntax_errors_carry_line_and_column(string text, int line, int column)
