@@ -35,7 +35,8 @@ internal sealed class WparseEngine
         var root = _options.Root;
         var config = ProjectLoader.Load(root);
         var engine = config.Engine;
-        var rules = WplRuleSet.LoadDirectory(engine.WplRoot);
+        var rules = WplRuleSet.LoadDirectory(_options.WplDir is { } wpl ? root.Resolve(wpl) : engine.WplRoot);
+        var parseWorkers = _options.ParseWorkers ?? engine.ParseWorkers;
         var models = Directory.Exists(engine.OmlRoot) ? OmlLoader.LoadDirectory(engine.OmlRoot) : [];
         using var logger = LogSetup.Create("wparse", engine.Log, root, root.Conf("wparse.toml"));
         var log = logger.ForContext("SourceContext", "ctrl");
@@ -59,16 +60,17 @@ internal sealed class WparseEngine
             .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, positions, _options.FromStart, sourceLog))
             .ToList();
         var keeper = positions is null ? null : new PositionKeeper(positions, sources, _time, sourceLog);
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse",
+            new StatSelection(engine.StatRequests));
 
         // Two queued batches per worker: enough to never starve a worker, few enough that lines do
         // not wait (and age into older GC generations) in the channel.
-        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 2)
+        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
         var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
-        var parseTasks = Enumerable.Range(0, Math.Max(1, engine.ParseWorkers))
+        var parseTasks = Enumerable.Range(0, Math.Max(1, parseWorkers))
             .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
             .ToList();
         using var statStop = new CancellationTokenSource();

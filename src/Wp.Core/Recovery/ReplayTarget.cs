@@ -39,7 +39,7 @@ internal sealed class ReplayTarget : IStatSource, IAsyncDisposable
     public IEnumerable<StatRow> Snapshot()
     {
         var replayed = Replayed;
-        yield return new StatRow("sink", Sink.Name, Sink.OutputPath ?? Sink.Type, replayed, replayed);
+        yield return new StatRow("sink", Sink.Name, Sink.Target, replayed, replayed);
     }
 
     /// <summary>Flushes the target and forces it to stable storage (fsync for a file), before a replayed rescue file is deleted.</summary>

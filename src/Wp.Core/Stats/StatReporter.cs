@@ -12,15 +12,18 @@ internal sealed class StatReporter
     private readonly IReadOnlyList<IStatSource> _sources;
     private readonly TimeProvider _time;
     private readonly string _tool;
+    private readonly StatSelection _selection;
     private readonly long _started;
     private Dictionary<string, (long Total, long At)> _previous = [];
 
     /// <param name="tool">Names the reporting tool in monitor records (wparse and wprescue may share a monitor sink).</param>
-    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time, string tool = "")
+    /// <param name="selection">Which rows the tables and monitor records show (<c>[[stat.*]]</c>); default all.</param>
+    public StatReporter(IReadOnlyList<IStatSource> sources, TimeProvider time, string tool = "", StatSelection? selection = null)
     {
         _sources = sources;
         _time = time;
         _tool = tool;
+        _selection = selection ?? StatSelection.All;
         _started = time.GetTimestamp();
     }
 
@@ -84,7 +87,7 @@ internal sealed class StatReporter
     /// <summary>Monitor records of <paramref name="lines"/> (e.g. the final table, so monitoring ends on exactly what was printed).</summary>
     public IReadOnlyList<Record> MonitorRecords(IReadOnlyList<StatLine> lines) => lines.Select(ToMonitorRecord).ToList();
 
-    private IEnumerable<StatRow> Rows() => _sources.SelectMany(s => s.Snapshot());
+    private IReadOnlyList<StatRow> Rows() => _selection.Apply(_sources.SelectMany(s => s.Snapshot()).ToList());
 
     private Record ToMonitorRecord(StatLine line)
     {

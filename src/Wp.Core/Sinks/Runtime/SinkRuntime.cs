@@ -118,6 +118,13 @@ internal sealed class SinkRuntime : IAsyncDisposable
             {
                 throw;
             }
+            catch (SinkRecordsRejectedException rejected)
+            {
+                // Bad data, not an outage (SPEC §7.4): the rest of the batch is written.
+                Stats.AddDelivered(batch.Count - rejected.Rejected.Count);
+                await RejectAsync(rejected.Rejected, cancellationToken);
+                return SinkWriteOutcome.Delivered;
+            }
             catch (Exception ex)
             {
                 return await HandleWriteFailureAsync(batch, ex, cancellationToken);
@@ -356,6 +363,31 @@ internal sealed class SinkRuntime : IAsyncDisposable
                 _diverting = true;
                 _probe = ProbeLoopAsync(_shutdown.Token); // runs to its first delay and returns
                 return SinkWriteOutcome.Diverted;
+        }
+    }
+
+    // Records the destination refused for their content go to the error group, each tagged with the
+    // destination's message. Without an error group (an infra sink, or wprescue) they are logged
+    // one per line with the reason and their fields, so that nothing disappears unseen.
+    private async ValueTask RejectAsync(IReadOnlyList<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        foreach (var group in rejected.GroupBy(r => r.Reason, StringComparer.Ordinal))
+        {
+            var records = group.Select(r => r.Record).ToList();
+            _log.Warning("sink {Sink:l} rejected {Count} record(s): {Reason:l}", SinkName, records.Count, group.Key);
+            if (_tolerant is not null)
+            {
+                await _tolerant.ForwardAsync(records, $"sink {SinkName} rejected the record: {group.Key}", cancellationToken);
+                Stats.AddToError(records.Count);
+                continue;
+            }
+
+            foreach (var record in records)
+            {
+                _log.Error("sink {Sink:l} rejected a record and has no error group to send it to: {Reason:l}; record: {Record:l}", SinkName, group.Key, record.ToString());
+            }
+
+            Stats.AddToError(records.Count);
         }
     }
 
