@@ -12,7 +12,8 @@ internal sealed class UpstreamWorkRoot : IDisposable
 {
     public UpstreamWorkRoot(string name, [CallerMemberName] string test = "")
     {
-        Root = Path.Combine(Path.GetTempPath(), "wp-e2e", $"{test}-{Guid.NewGuid():N}"[..Math.Min(test.Length + 9, 80)]);
+        // The random part is always kept whole: helpers on one machine run the same tests at once.
+        Root = Path.Combine(Path.GetTempPath(), "wp-e2e", $"{test[..Math.Min(test.Length, 60)]}-{Guid.NewGuid():N}");
         var from = Path.Combine(RepoPaths.Root, "tests", "Wp.Cli.Tests", "Upstream", "WorkRoots", name);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
