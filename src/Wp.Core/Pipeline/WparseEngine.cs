@@ -80,7 +80,8 @@ internal sealed class WparseEngine
             window,
             _options.PrintStat ? stdout : null,
             monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
-            statStop.Token);
+            statStop.Token,
+            finalWindow: false);
 
         using var keeperStop = new CancellationTokenSource();
         var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
@@ -90,7 +91,18 @@ internal sealed class WparseEngine
         await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
         await statStop.CancelAsync();
         await statTask;
-        await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
+        var monitorWorkers = monitor?.Sinks ?? [];
+        await DrainAsync(topology.Workers.Where(w => w.IsInfra && !monitorWorkers.Contains(w)), sinkTasks);
+
+        // The final table is taken once every other sink is drained, and the very same rows are the
+        // monitor's last records, so what monitoring ends on is what is printed.
+        var final = reporter.FinalTable();
+        if (monitor is not null)
+        {
+            await monitor.PostAsync(reporter.MonitorRecords(final), ack: null, CancellationToken.None);
+        }
+
+        await DrainAsync(monitorWorkers, sinkTasks);
         failures += await topology.DisposeAsync(log);
 
         // Last: every sink has flushed and fsynced, every rescue file is sealed.
@@ -98,7 +110,8 @@ internal sealed class WparseEngine
         await keeperTask;
         keeper?.SaveFinal();
 
-        stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
+        stdout.Write(StatTable.Render("-- wparse total --", final));
+        stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
         log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
             parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
 

@@ -14,9 +14,10 @@ namespace Wp.Core.Project;
 internal static class ProjectCheck
 {
     /// <summary>Prints the check table and a headline. Returns 0 when nothing failed, 4 (validation failed) otherwise.</summary>
-    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style)
+    /// <param name="probe">Also connect to every network or database sink (<c>--probe</c>).</param>
+    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style, bool probe = false)
     {
-        var report = Check(root);
+        var report = Check(root, probe);
         output.WriteLine($"wproj check: {root.FullPath}");
         var table = new TextTable(
             new TableColumn("item", Fit: Fit.PathLeft, MinWidth: 24),
@@ -45,7 +46,7 @@ internal static class ProjectCheck
     }
 
     /// <summary>Runs every check; never throws for configuration problems (they become rows).</summary>
-    public static CheckReport Check(WorkRoot root)
+    public static CheckReport Check(WorkRoot root, bool probe = false)
     {
         var report = new CheckReport();
         var context = new Context(root, report);
@@ -66,6 +67,11 @@ internal static class ProjectCheck
         var models = CheckModels(context, engine, engineDoc);
         CheckOmlReferences(context, config, models);
         CheckFolders(context, engine, engineDoc, config);
+        if (probe && config is not null)
+        {
+            SinkProbe.Run(config, report, TimeProvider.System);
+        }
+
         return report;
     }
 

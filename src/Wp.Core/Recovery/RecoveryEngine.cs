@@ -192,7 +192,7 @@ internal sealed class RecoveryEngine
             _log.Information(
                 "recover end: {Files} files replayed, {Entries} records, {Blank} blank and {Bad} bad lines skipped, {Torn} torn tails dropped{Signal:l}",
                 _counters.FilesDone,
-                _counters.Entries,
+                _counters.ReplayedEntries,
                 _counters.Blank,
                 _counters.Bad,
                 _adopter.TornLinesDropped,

@@ -1,6 +1,8 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
+using Wp.Core.Sinks.ClickHouse;
 using Wp.Core.Sinks.Files;
+using Wp.Core.Sinks.MySql;
 using Wp.Core.Sinks.Postgres;
 using Wp.Core.Sinks.TestRescue;
 
@@ -18,6 +20,8 @@ internal static class SinkProviders
         TestRescueSinkProvider.Instance,
         BlackholeSinkProvider.Instance,
         PostgresSinkProvider.Instance,
+        MySqlSinkProvider.Instance,
+        ClickHouseSinkProvider.Instance,
     ];
 
     /// <summary>The provider serving connector type <paramref name="type"/>, or null.</summary>

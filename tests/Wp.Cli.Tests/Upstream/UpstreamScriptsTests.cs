@@ -66,7 +66,9 @@ public sealed class UpstreamScriptsTests
     {
         var start = text.IndexOf(title, StringComparison.Ordinal);
         start.Should().BeGreaterThanOrEqualTo(0, $"'{title}' is printed");
-        var end = text.IndexOf("\n3>", start, StringComparison.Ordinal);
-        return end < 0 ? text[start..] : text[start..end];
+        // The section ends at the script's next step or at the next table (the per-sink ledger lists every sink).
+        var ends = new[] { text.IndexOf("\n3>", start, StringComparison.Ordinal), text.IndexOf("\n-- ", start + title.Length, StringComparison.Ordinal) }
+            .Where(i => i >= 0).ToArray();
+        return ends.Length == 0 ? text[start..] : text[start..ends.Min()];
     }
 }

@@ -12,8 +12,7 @@ internal sealed class UpstreamWorkRoot : IDisposable
 {
     public UpstreamWorkRoot(string name, [CallerMemberName] string test = "")
     {
-        // The random part is always kept whole: helpers on one machine run the same tests at once.
-        Root = Path.Combine(Path.GetTempPath(), "wp-e2e", $"{test[..Math.Min(test.Length, 60)]}-{Guid.NewGuid():N}");
+        Root = E2eFolder.For(test);
         var from = Path.Combine(RepoPaths.Root, "tests", "Wp.Cli.Tests", "Upstream", "WorkRoots", name);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
