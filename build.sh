@@ -35,8 +35,8 @@ aot_toolchain() {
 db_servers() {
   local missing=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-  [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
-  [ -x /usr/bin/clickhouse-server ] || missing+=(clickhouse-server)
+  { [ -x /usr/sbin/mariadbd ] || command -v mariadbd >/dev/null; } || missing+=(mariadb-server)
+  { command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ] || [ -x /usr/bin/clickhouse-server ]; } || missing+=(clickhouse-server)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "build: installing ${missing[*]} for the database tests (Debian packages)" >&2
