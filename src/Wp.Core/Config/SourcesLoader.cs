@@ -1,3 +1,5 @@
+using Wp.Core.Sources;
+
 namespace Wp.Core.Config;
 
 /// <summary>The sources file, conf/wpsrc.toml by default (SPEC §4).</summary>
@@ -37,33 +39,39 @@ internal static class SourcesLoader
                 }
             }
 
-            ConnectorDefinition? connector = null;
+            ISourceProvider? provider = null;
             if (connect is not null)
             {
-                connector = connectors.GetValueOrDefault(connect);
-                if (connector is null || connector.Type != ConnectorTypes.FileSource)
+                provider = SourceProviders.Find(connect);
+                if (provider is null)
                 {
-                    var known = connectors.Values.Where(c => c.Type == ConnectorTypes.FileSource).Select(c => c.Id).Order(StringComparer.Ordinal);
                     s.Problem(s.Table.Get("connect")!,
-                        $"unknown source connector '{connect}' for source '{key}' (known: {string.Join(", ", known)})");
-                    connector = null;
+                        $"unknown source connector '{connect}' for source '{key}' (known: {SourceProviders.Known})");
                 }
             }
 
-            if (connector is null)
+            if (provider is null)
             {
                 s.Entry("params");
                 s.Done();
                 continue;
             }
 
-            var name = $"source '{key}'";
-            var merged = ConnectorLoader.MergeParams(s, connector, name);
-            var (path, _) = ConnectorLoader.FileOutput(root, merged, s, connector, name, defaultBase: "./data/in_dat");
+            var parameters = s.SubTable("params");
+            var settings = provider.Read(root, key ?? "?", parameters, s);
             s.Done();
-            if (key is not null && path is not null)
+            if (key is not null && settings is not null)
             {
-                result.Add(new SourceOptions { Key = key, Enable = enable, Connect = connect!, Params = merged, Path = path });
+                result.Add(new SourceOptions
+                {
+                    Key = key,
+                    Enable = enable,
+                    Connect = connect!,
+                    Provider = provider,
+                    Settings = settings,
+                    SourceFile = file,
+                    SourceLine = s.Line,
+                });
             }
         }
 

@@ -52,8 +52,9 @@ internal sealed class WparseEngine
         var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
         var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
         var budget = new LineBudget(_options.MaxLines);
+        var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, logger.ForContext("SourceContext", "source"));
         var sources = config.Sources.Where(s => s.Enable)
-            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
+            .Select(s => s.Provider.Create(s.Key, s.Settings, sourceRun))
             .ToList();
         var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
 
@@ -98,10 +99,10 @@ internal sealed class WparseEngine
     }
 
     /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>
-    private async Task<int> ReadAllAsync(IReadOnlyList<FileSource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationToken stop)
+    private static async Task<int> ReadAllAsync(IReadOnlyList<ISource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationToken stop)
     {
         var failures = 0;
-        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, _options.Follow, stop))).ToList();
+        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, stop))).ToList();
         foreach (var (task, source) in tasks.Zip(sources))
         {
             try

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Wp.Core.Pipeline;
 
-namespace Wp.Core.Sources;
+namespace Wp.Core.Sources.Files;
 
 /// <summary>
 /// The <c>file_src</c> source (SPEC §4): reads a file line by line into <see cref="LineBatch"/>es.
