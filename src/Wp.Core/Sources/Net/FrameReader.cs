@@ -88,12 +88,17 @@ internal sealed class FrameReader : IDisposable
     {
         while (_end > _start)
         {
+            var pending = _buffer.AsSpan(_start, _end - _start);
             if (_framing == Framing.Auto)
             {
-                _framing = char.IsAsciiDigit((char)_buffer[_start]) ? Framing.OctetCounting : Framing.Newline;
+                if (Detect(pending, atEnd) is not { } detected)
+                {
+                    return; // the first bytes are still arriving
+                }
+
+                _framing = detected;
             }
 
-            var pending = _buffer.AsSpan(_start, _end - _start);
             if (_framing == Framing.Newline)
             {
                 var newline = pending.IndexOf((byte)'\n');
@@ -178,6 +183,35 @@ internal sealed class FrameReader : IDisposable
             onMessage(body[..(int)length]);
             _start += space + 1 + (int)length;
         }
+    }
+
+    /// <summary>
+    /// RFC 6587 octet counting carries syslog messages: <c>LEN SP &lt;PRI&gt;...</c>. A connection whose first
+    /// bytes are a non-zero length, a space and <c>&lt;</c> is octet-counted; anything else is newline-delimited
+    /// (so plain lines that start with a number are not mistaken for lengths). Null: not enough bytes yet.
+    /// </summary>
+    private static Framing? Detect(ReadOnlySpan<byte> pending, bool atEnd)
+    {
+        if (pending[0] is < (byte)'1' or > (byte)'9')
+        {
+            return Framing.Newline;
+        }
+
+        for (var i = 1; i < pending.Length && i <= MaxLengthDigits; i++)
+        {
+            if (pending[i] == (byte)' ')
+            {
+                return i + 1 < pending.Length ? (pending[i + 1] == (byte)'<' ? Framing.OctetCounting : Framing.Newline)
+                    : atEnd ? Framing.Newline : null;
+            }
+
+            if (pending[i] is < (byte)'0' or > (byte)'9')
+            {
+                return Framing.Newline;
+            }
+        }
+
+        return pending.Length > MaxLengthDigits || atEnd ? Framing.Newline : null;
     }
 
     private void FallBack()

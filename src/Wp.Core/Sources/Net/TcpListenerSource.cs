@@ -15,6 +15,7 @@ namespace Wp.Core.Sources.Net;
 internal sealed class TcpListenerSource : ISource
 {
     private const int ReadSize = 64 * 1024;
+    private const int ReceiveBufferBytes = 256 * 1024;
 
     private readonly NetSourceSettings _settings;
     private readonly SourceRun _run;
@@ -37,6 +38,9 @@ internal sealed class TcpListenerSource : ISource
         try
         {
             listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // A fixed receive buffer (inherited by accepted sockets) bounds what the kernel holds per
+            // connection, so back-pressure reaches the sender instead of piling up in autotuned buffers.
+            listener.Server.ReceiveBufferSize = ReceiveBufferBytes;
             listener.Start(backlog: 512);
         }
         catch (SocketException ex)

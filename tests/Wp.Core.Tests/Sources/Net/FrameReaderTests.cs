@@ -31,7 +31,7 @@ public sealed class FrameReaderTests
     {
         using var reader = new FrameReader(1024, Framing.Auto);
 
-        Read(reader, "5 he", "llo10 two\nlines!", "\n3 end").Should().Equal("hello", "two\nlines!", "end");
+        Read(reader, "5 <he", "lo10 <wo\nlines!", "\n3 end").Should().Equal("<helo", "<wo\nlines!", "end");
         reader.Framing.Should().Be(Framing.OctetCounting);
     }
 
@@ -51,7 +51,7 @@ public sealed class FrameReaderTests
         using var reader = new FrameReader(16, Framing.Auto);
         var big = new string('y', 100);
 
-        Read(reader, "1 a100 " + big[..10], big[10..70], big[70..] + "2 ok").Should().Equal("a", new string('y', 16), "ok");
+        Read(reader, "1 <100 " + big[..10], big[10..70], big[70..] + "2 ok").Should().Equal("<", new string('y', 16), "ok");
         reader.Cut.Should().Be(1);
     }
 
@@ -60,8 +60,20 @@ public sealed class FrameReaderTests
     {
         using var reader = new FrameReader(1024, Framing.Auto);
 
-        Read(reader, "3 abc12x oops\nnext\n").Should().Equal("abc", "12x oops", "next");
+        Read(reader, "3 <bc12x oops\nnext\n").Should().Equal("<bc", "12x oops", "next");
         reader.FellBackToNewline.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("0 zero\n1 one\n")]
+    [InlineData("12 apples\n")]
+    [InlineData("12")]
+    public void Auto_framing_reads_plain_lines_that_start_with_a_number_as_lines(string text)
+    {
+        using var reader = new FrameReader(1024, Framing.Auto);
+
+        Read(reader, text).Should().Equal(text.TrimEnd('\n').Split('\n'));
+        reader.Framing.Should().Be(Framing.Newline);
     }
 
     [Fact]
