@@ -1,4 +1,5 @@
 using Wp.Core.Records;
+using Wp.Core.Sources.Acks;
 
 namespace Wp.Core.Pipeline;
 
@@ -23,7 +24,8 @@ internal sealed class GroupOutlet
     /// <summary>Records that reached a group with no sinks.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, CancellationToken cancellationToken)
+    /// <summary>Posts to every sink of the group; each takes a hold on <paramref name="ack"/> until it has stored the chunk.</summary>
+    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken)
     {
         if (Sinks.Count == 0)
         {
@@ -33,7 +35,7 @@ internal sealed class GroupOutlet
 
         foreach (var sink in Sinks)
         {
-            await sink.PostAsync(chunk, cancellationToken);
+            await sink.PostAsync(chunk, ack, cancellationToken);
         }
     }
 }

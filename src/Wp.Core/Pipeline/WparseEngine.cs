@@ -74,7 +74,7 @@ internal sealed class WparseEngine
         var statTask = reporter.RunAsync(
             window,
             _options.PrintStat ? stdout : null,
-            monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
+            monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
             statStop.Token);
 
         var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
