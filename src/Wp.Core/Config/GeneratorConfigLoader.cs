@@ -74,7 +74,7 @@ internal static class GeneratorConfigLoader
             }
 
             var merged = ConnectorLoader.MergeParams(owner, withDefaults, "the generator output");
-            var (path, format) = ConnectorLoader.FileOutput(root, merged, owner, withDefaults, "the generator output", BuiltInConnectors.DefaultSinkBase);
+            var (path, format) = ConnectorLoader.FileOutput(root, merged, owner, withDefaults, "the generator output", BuiltInConnectors.DefaultSinkBase, withFormat: true);
             result = new GeneratorOptions
             {
                 Mode = mode,

@@ -191,7 +191,7 @@ internal sealed class SinkWorker : IStatSource
     {
         var stats = _runtime.Stats;
         var routed = Interlocked.Read(ref _routed);
-        yield return new StatRow("sink", Sink.Name, Sink.OutputPath ?? Sink.Type, routed, stats.Delivered);
+        yield return new StatRow("sink", Sink.Name, Sink.Target, routed, stats.Delivered);
         if (stats.Diverted > 0)
         {
             yield return new StatRow("rescue", Sink.Name, Sink.Group, routed, stats.Diverted);

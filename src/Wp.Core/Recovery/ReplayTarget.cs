@@ -32,7 +32,7 @@ internal sealed class ReplayTarget : IStatSource, IAsyncDisposable
 
     public IEnumerable<StatRow> Snapshot()
     {
-        yield return new StatRow("sink", Sink.Name, Sink.OutputPath ?? Sink.Type, Sent, Runtime.Stats.Delivered);
+        yield return new StatRow("sink", Sink.Name, Sink.Target, Sent, Runtime.Stats.Delivered);
     }
 
     /// <summary>Flushes and closes the sink (fsyncs a file sink). Never throws (the runtime logs failures).</summary>

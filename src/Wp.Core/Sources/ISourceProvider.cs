@@ -48,7 +48,7 @@ internal static class SourceParams
         }
     }
 
-    /// <summary>A non-empty string param, or <paramref name="fallback"/> when unset.</summary>
+    /// <summary>A non-empty string param with <c>${NAME}</c> expanded, or <paramref name="fallback"/> when unset.</summary>
     public static string? Text(TableReader? parameters, string name, string fallback)
     {
         if (parameters?.Table.Get(name) is not { } entry)
@@ -63,6 +63,18 @@ internal static class SourceParams
             return null;
         }
 
-        return value;
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!ParamExpansion.TryExpand(value, Environment.GetEnvironmentVariable, out var expanded, out var unset))
+        {
+            // Names the variable, never a value (SPEC §7.6).
+            parameters.Problem(entry, $"{parameters.Name(name)}: environment variable '{unset}' is not set");
+            return null;
+        }
+
+        return (string)expanded;
     }
 }
