@@ -85,6 +85,12 @@ internal sealed class WparseEngine
         await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
         failures += await topology.DisposeAsync(log);
 
+        // After the sinks' last flush: sources that acknowledge to a server (nats_src) send their last acks.
+        foreach (var source in sources.OfType<IAsyncDisposable>())
+        {
+            await source.DisposeAsync();
+        }
+
         stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
         log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
             parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);

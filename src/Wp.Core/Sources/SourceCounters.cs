@@ -10,6 +10,7 @@ internal sealed class SourceCounters
     private long _dropped;
     private long _cut;
     private long _kernelDropped;
+    private long _redelivered;
 
     /// <param name="key">The source key.</param>
     /// <param name="path">What the source reads: a file path, or an address for network sources.</param>
@@ -43,6 +44,11 @@ internal sealed class SourceCounters
 
     /// <summary>Frames longer than <c>max_line_bytes</c> that were cut.</summary>
     public long Cut => Interlocked.Read(ref _cut);
+
+    /// <summary>Messages delivered more than once (a NATS message another consumer did not acknowledge in time).</summary>
+    public long Redelivered => Interlocked.Read(ref _redelivered);
+
+    internal void AddRedelivered() => Interlocked.Increment(ref _redelivered);
 
     internal void AddLines(long count) => Interlocked.Add(ref _lines, count);
 

@@ -1,4 +1,5 @@
 using Wp.Core.Sources.Files;
+using Wp.Core.Sources.Nats;
 using Wp.Core.Sources.Syslog;
 using Wp.Core.Sources.Tcp;
 
@@ -13,6 +14,7 @@ internal static class SourceProviders
         new TcpSourceProvider(),
         new SyslogTcpSourceProvider(),
         new SyslogUdpSourceProvider(),
+        new NatsSourceProvider(),
     }.ToDictionary(p => p.Id, StringComparer.Ordinal);
 
     public static ISourceProvider? Find(string id) => All.GetValueOrDefault(id);

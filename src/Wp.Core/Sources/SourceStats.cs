@@ -7,7 +7,7 @@ namespace Wp.Core.Sources;
 /// The pick-stage rows: lines read per source; success excludes lines that held invalid UTF-8.
 /// A network source's total also counts the messages it dropped (so the rate shows the loss), and
 /// it has a second row, stage <c>net</c>: bytes received (its speed is bytes/s), with the
-/// connections, drops and cut frames in the target column.
+/// connections, drops, cut frames and redeliveries in the target column.
 /// </summary>
 internal sealed class SourceStats(IReadOnlyList<SourceCounters> sources) : IStatSource
 {
@@ -25,7 +25,7 @@ internal sealed class SourceStats(IReadOnlyList<SourceCounters> sources) : IStat
         }
     }
 
-    /// <summary>"conn 3 drop 0 cut 1": what the net row's target column shows.</summary>
+    /// <summary>"conn 3 drop 0 cut 1 redeliv 0": what the net row's target column shows.</summary>
     public static string Detail(SourceCounters s) =>
-        string.Create(CultureInfo.InvariantCulture, $"conn {s.Connections} drop {s.Dropped} cut {s.Cut}");
+        string.Create(CultureInfo.InvariantCulture, $"conn {s.Connections} drop {s.Dropped} cut {s.Cut} redeliv {s.Redelivered}");
 }

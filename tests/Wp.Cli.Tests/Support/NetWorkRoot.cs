@@ -71,9 +71,9 @@ internal sealed class NetWorkRoot : IDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    /// <summary>The <c>seq</c> values of the JSON output lines.</summary>
+    /// <summary>The <c>seq</c> values of the JSON output lines (a line still being written is skipped).</summary>
     public static long[] Seqs(IEnumerable<string> jsonLines) =>
-        jsonLines.Select(l =>
+        jsonLines.Where(l => l.EndsWith('}') && l.Contains("\"seq\":", StringComparison.Ordinal)).Select(l =>
         {
             var at = l.IndexOf("\"seq\":", StringComparison.Ordinal) + 6;
             var end = l.IndexOfAny([',', '}'], at);
