@@ -60,6 +60,16 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
             ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),
         });
+        _connection.ConnectionDisconnected += (_, _) =>
+        {
+            _run.Log.Warning("source {Key}: disconnected from NATS at {Url}; reconnecting (unacknowledged messages stay with the server)", key, _settings.Url);
+            return ValueTask.CompletedTask;
+        };
+        _connection.ConnectionOpened += (_, _) =>
+        {
+            _run.Log.Information("source {Key}: connected to NATS at {Url}", key, _settings.Url);
+            return ValueTask.CompletedTask;
+        };
         _ackLoop = Task.Run(AckLoopAsync, CancellationToken.None);
         var js = new NatsJSContext(_connection);
         var backoff = FirstBackoff;
