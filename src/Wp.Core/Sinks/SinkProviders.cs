@@ -1,6 +1,7 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
 using Wp.Core.Sinks.Files;
+using Wp.Core.Sinks.Nats;
 using Wp.Core.Sinks.TestRescue;
 
 namespace Wp.Core.Sinks;
@@ -16,6 +17,7 @@ internal static class SinkProviders
         FileSinkProvider.Instance,
         TestRescueSinkProvider.Instance,
         BlackholeSinkProvider.Instance,
+        NatsSinkProvider.Instance,
     ];
 
     /// <summary>The provider serving connector type <paramref name="type"/>, or null.</summary>
