@@ -1,6 +1,7 @@
 using System.Net;
 using Wp.Core.Config;
 using Wp.Core.Sources.Files;
+using Wp.Core.Sources.Nats;
 using Wp.Core.Sources.Net;
 using Wp.Core.Sources.Syslog;
 using Wp.Core.Tests.Support;
@@ -83,5 +84,43 @@ public sealed class SourceProviderConfigTests
         problems.Should().HaveCount(2);
         problems.Should().Contain(p => p.Line == 4 && p.Message.Contains("'framing'"));
         problems.Should().Contain(p => p.Line == 9 && p.Message.Contains("'header_mode'"));
+    }
+
+    [Fact]
+    public void A_nats_source_reads_its_params_and_expands_environment_variables()
+    {
+        Environment.SetEnvironmentVariable("WP_TEST_NATS_URL", "nats://127.0.0.1:4333");
+        using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("conf/wpsrc.toml", """
+                [[sources]]
+                key = "bus"
+                connect = "nats_src"
+                params = { url = "${WP_TEST_NATS_URL}", durable = "w1", ack_wait_sec = 5 }
+                """);
+
+        var settings = ProjectLoader.Load(root.WorkRoot).Sources.Single().Settings;
+
+        settings.Should().Be(new NatsSourceSettings("nats://127.0.0.1:4333", "LOGS", "logs.>", "w1", 5, 1000, 20_000, 3));
+    }
+
+    [Theory]
+    [InlineData("params = { url = \"http://x\" }", "must start with nats://")]
+    [InlineData("params = { durable = \"a.b\" }", "durable must not contain")]
+    [InlineData("params = { ack_wait_sec = 0 }", "ack_wait_sec must be between 1 and 86400")]
+    [InlineData("params = { url = \"${WP_TEST_UNSET_VARIABLE}\" }", "environment variable 'WP_TEST_UNSET_VARIABLE' is not set")]
+    public void A_bad_nats_param_is_a_problem_at_its_line(string paramsLine, string message)
+    {
+        using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("conf/wpsrc.toml", $"""
+                [[sources]]
+                key = "bus"
+                connect = "nats_src"
+                {paramsLine}
+                """);
+
+        var problem = root.LoadProblems().Should().ContainSingle().Subject;
+
+        problem.Line.Should().Be(4);
+        problem.Message.Should().Contain(message);
     }
 }

@@ -93,8 +93,15 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
                     }, stop);
                     Counters.AddConnection();
                     _activity.Touch();
-                    _run.Log.Information("source {Key}: {Verb} durable consumer {Durable} of stream {Stream} at {Url}",
-                        key, wasDown ? "back on" : "pulling from", _settings.Durable, _settings.Stream, _settings.Url);
+                    if (wasDown)
+                    {
+                        _run.Log.Information("source {Key}: back on durable consumer {Durable} of stream {Stream} at {Url}", key, _settings.Durable, _settings.Stream, _settings.Url);
+                    }
+                    else
+                    {
+                        _run.Log.Information("source {Key}: pulling from durable consumer {Durable} of stream {Stream} at {Url}", key, _settings.Durable, _settings.Stream, _settings.Url);
+                    }
+
                     backoff = FirstBackoff;
                     wasDown = false;
                 }
