@@ -13,7 +13,7 @@ internal static class WparseCommands
         new("wparse — parse log lines with WPL rules and write them to sink groups")
         {
             Run("batch", "Read every source to its end, drain, flush and exit", follow: false),
-            Run("daemon", "Follow sources for appended lines until SIGINT, SIGTERM or SIGUSR1", follow: true),
+            Run("daemon", "Follow sources for appended lines until SIGTERM, SIGUSR1, SIGHUP or SIGINT", follow: true),
         };
 
     private static Command Run(string name, string description, bool follow)
@@ -23,7 +23,8 @@ internal static class WparseCommands
         var printStat = CommonOptions.PrintStat();
         var speedLimit = CommonOptions.SpeedLimit();
         var maxLine = new Option<long>("--max-line", "-n") { Description = "Stop after this many lines in all (0 = no limit)" };
-        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine };
+        var fromStart = new Option<bool>("--from-start") { Description = "Ignore saved read positions: read every file source from its first line" };
+        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, fromStart };
         command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
         {
             using var signals = new ShutdownSignals();
@@ -33,7 +34,8 @@ internal static class WparseCommands
                 result.GetValue(stat),
                 result.GetValue(printStat),
                 result.GetValue(speedLimit),
-                result.GetValue(maxLine));
+                result.GetValue(maxLine),
+                result.GetValue(fromStart));
             return await new WparseEngine(options, TimeProvider.System).RunAsync(Console.Out, Console.Error, signals.Token);
         }));
         return command;

@@ -32,6 +32,7 @@ internal static class EngineLoader
             RescueRoot = root.Resolve(rescueRoot ?? "./data/rescue"),
             SinkRoot = root.Resolve(sinkRoot ?? "./sink"),
             SrcConf = root.Resolve(srcConf ?? "./conf/wpsrc.toml"),
+            PosRoot = root.Resolve(top.String("pos_root") ?? "./data/pos"),
             SpeedLimit = speedLimit ?? defaults.SpeedLimit,
             ParseWorkers = top.Int32("parse_workers", min: 1, max: 1024) ?? defaults.ParseWorkers,
             WplRoot = root.Resolve(models?.String("wpl") ?? "./models/wpl"),

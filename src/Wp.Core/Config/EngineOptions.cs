@@ -14,6 +14,12 @@ internal sealed class EngineOptions
     /// <summary>The sources file. Default <c>./conf/wpsrc.toml</c>.</summary>
     public required string SrcConf { get; init; }
 
+    /// <summary>
+    /// File sources keep their read positions here, one <c>&lt;key&gt;.pos</c> each (SPEC §4.1).
+    /// Default <c>./data/pos</c>; null (only when built in code) keeps no positions.
+    /// </summary>
+    public string? PosRoot { get; init; }
+
     /// <summary>Read rate cap in lines/s for wparse sources and wprescue replay; 0 = unlimited.</summary>
     public long SpeedLimit { get; init; }
 

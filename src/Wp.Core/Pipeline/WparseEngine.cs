@@ -6,6 +6,7 @@ using Wp.Core.Oml;
 using Wp.Core.Sinks;
 using Wp.Core.Sinks.Runtime;
 using Wp.Core.Sources;
+using Wp.Core.Sources.Files;
 using Wp.Core.Stats;
 using Wp.Core.Wpl;
 
@@ -52,10 +53,14 @@ internal sealed class WparseEngine
         var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
         var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
         var budget = new LineBudget(_options.MaxLines);
-        var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, logger.ForContext("SourceContext", "source"));
+        var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
+        var sourceLog = logger.ForContext("SourceContext", "ctrl");
+        var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart);
         var sources = config.Sources.Where(s => s.Enable)
             .Select(s => s.Provider.Create(s.Key, s.Settings, sourceRun))
             .ToList();
+        var fileSources = sources.OfType<FileSourceRun>().Select(f => f.Source).ToList();
+        var keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
         var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
 
         // Two queued batches per worker: enough to never starve a worker, few enough that lines do
@@ -77,6 +82,9 @@ internal sealed class WparseEngine
             monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
             statStop.Token);
 
+        using var keeperStop = new CancellationTokenSource();
+        var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
+
         var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
         await Task.WhenAll(parseTasks);
         await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
@@ -84,6 +92,11 @@ internal sealed class WparseEngine
         await statTask;
         await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
         failures += await topology.DisposeAsync(log);
+
+        // Last: every sink has flushed and fsynced, every rescue file is sealed.
+        await keeperStop.CancelAsync();
+        await keeperTask;
+        keeper?.SaveFinal();
 
         // After the sinks' last flush: sources that acknowledge to a server (nats_src) send their last acks.
         foreach (var source in sources.OfType<IAsyncDisposable>())

@@ -1,6 +1,7 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
 using Wp.Core.Sinks.Files;
+using Wp.Core.Sinks.Postgres;
 using Wp.Core.Sinks.Nats;
 using Wp.Core.Sinks.TestRescue;
 
@@ -17,6 +18,7 @@ internal static class SinkProviders
         FileSinkProvider.Instance,
         TestRescueSinkProvider.Instance,
         BlackholeSinkProvider.Instance,
+        PostgresSinkProvider.Instance,
         NatsSinkProvider.Instance,
     ];
 

@@ -20,5 +20,8 @@ internal interface ISource
 /// <param name="Limiter">The speed limit shared by all sources.</param>
 /// <param name="Budget">The <c>--max-line</c> budget shared by all sources.</param>
 /// <param name="Time">Clock and timers.</param>
-/// <param name="Log">Where sources log (connections, drops, cut frames).</param>
-internal sealed record SourceRun(bool Follow, Pipeline.SpeedLimiter Limiter, LineBudget Budget, TimeProvider Time, Serilog.ILogger Log);
+/// <param name="Log">Where sources log (positions, connections, drops, cut frames).</param>
+/// <param name="Positions">Where file sources keep their read positions (null: <c>pos_root</c> off).</param>
+/// <param name="FromStart"><c>--from-start</c>: file sources ignore saved positions.</param>
+internal sealed record SourceRun(
+    bool Follow, Pipeline.SpeedLimiter Limiter, LineBudget Budget, TimeProvider Time, Serilog.ILogger Log, Files.PositionStore? Positions = null, bool FromStart = false);

@@ -52,8 +52,6 @@ internal sealed class SourceCounters
 
     internal void AddLines(long count) => Interlocked.Add(ref _lines, count);
 
-    internal void SetInvalidUtf8(long count) => Interlocked.Exchange(ref _invalidUtf8, count);
-
     internal void AddInvalidUtf8(long count) => Interlocked.Add(ref _invalidUtf8, count);
 
     internal void AddBytes(long count) => Interlocked.Add(ref _bytes, count);

@@ -29,12 +29,17 @@ internal sealed class FileSourceProvider : ISourceProvider
     }
 
     public ISource Create(string key, SourceSettings settings, SourceRun run) =>
-        new Running(new FileSource(key, ((FileSourceSettings)settings).Path, run.Limiter, run.Budget, run.Time), run.Follow);
+        new FileSourceRun(
+            new FileSource(key, ((FileSourceSettings)settings).Path, run.Limiter, run.Budget, run.Time, run.Positions, run.FromStart, run.Log),
+            run.Follow);
+}
 
-    private sealed class Running(FileSource source, bool follow) : ISource
-    {
-        public SourceCounters Counters => source.Counters;
+/// <summary>A running <c>file_src</c>: the <see cref="FileSource"/> (whose positions the engine's keeper saves) in batch or follow mode.</summary>
+internal sealed class FileSourceRun(FileSource source, bool follow) : ISource
+{
+    public FileSource Source => source;
 
-        public Task RunAsync(ChannelWriter<LineBatch> output, CancellationToken stop) => source.RunAsync(output, follow, stop);
-    }
+    public SourceCounters Counters => source.Counters;
+
+    public Task RunAsync(ChannelWriter<LineBatch> output, CancellationToken stop) => source.RunAsync(output, follow, stop);
 }
