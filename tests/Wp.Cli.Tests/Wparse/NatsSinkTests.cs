@@ -28,7 +28,7 @@ public sealed class NatsSinkTests(NatsServer server)
             [[sink_group.sinks]]
             name = "bus_sink"
             connect = "nats_sink"
-            params = { url = "{{server.Url}}", subject = "out_{{id}}.records", stream = "{{stream}}", timeout_ms = 1000, dedupe = true }
+            params = { url = "{{server.Url}}", subject = "out_{{id}}.records", stream = "{{stream}}", timeout_ms = 2000, dedupe = true }
             """);
         root.Write("data/in_dat/gen.dat", string.Concat(Enumerable.Range(0, Lines).Select(i => $"{i} hello\n")));
 
@@ -43,7 +43,7 @@ public sealed class NatsSinkTests(NatsServer server)
         code.Should().Be(0, wparse.StdErr);
         Directory.GetFiles(root.PathOf("data/rescue"), "bus_sink-*.dat").Should().NotBeEmpty("the outage went to rescue files");
         var replay = await ToolProcess.RunAsync("wprescue", root.Root, ["batch"], TimeSpan.FromSeconds(90));
-        replay.ExitCode.Should().Be(0, replay.ToString());
+        replay.ExitCode.Should().Be(0, replay + "\nlog:\n" + string.Join("\n", root.Lines("logs/wprescue.log").TakeLast(40)));
 
         var seqs = NetWorkRoot.Seqs(await server.ReadAllAsync(stream));
         seqs.Order().Should().Equal(Enumerable.Range(0, Lines).Select(i => (long)i), "the stream holds every record once");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using Wp.Core.Records;
 using Wp.Core.Records.Formatting;
 using Wp.Core.Sources.Nats;
@@ -16,6 +17,8 @@ namespace Wp.Core.Sinks.Nats;
 /// </summary>
 internal sealed class NatsSinkBackend : ISinkBackend
 {
+    private const int PublishWindow = 1000;
+
     private readonly NatsSinkSettings _settings;
     private readonly TimeProvider _time;
     private readonly IRecordFormatter _formatter;
@@ -33,27 +36,39 @@ internal sealed class NatsSinkBackend : ISinkBackend
 
     public async ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        var js = await ReadyAsync(linked.Token);
-        var publishes = new List<Task<NATS.Client.JetStream.Models.PubAckResponse>>(batch.Count);
-        foreach (var record in batch)
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var js = await ReadyAsync(cancellationToken);
+        for (var start = 0; start < batch.Count; start += PublishWindow)
         {
-            var payload = Payload(record);
-            var opts = _settings.Dedupe ? new NatsJSPubOpts { MsgId = Convert.ToHexString(SHA256.HashData(payload)) } : null;
-            publishes.Add(js.PublishAsync(_settings.Subject, payload, opts: opts, cancellationToken: linked.Token).AsTask());
-        }
-
-        try
-        {
-            foreach (var ack in await Task.WhenAll(publishes))
+            var count = Math.Min(PublishWindow, batch.Count - start);
+            var publishes = new Task<PubAckResponse>[count];
+            for (var i = 0; i < count; i++)
             {
-                ack.EnsureSuccess();
+                var payload = Payload(batch[start + i]);
+                var opts = _settings.Dedupe ? new NatsJSPubOpts { MsgId = Convert.ToHexString(SHA256.HashData(payload)) } : null;
+                publishes[i] = js.PublishAsync(_settings.Subject, payload, opts: opts, cancellationToken: publishing.Token).AsTask();
             }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            throw new TimeoutException($"nats_sink {_settings.Target}: no publish ack within {_settings.Timeout.TotalMilliseconds} ms");
+
+            // The timeout is a silence limit: each ack must come within timeout_ms of the one before it,
+            // so a long batch on a busy server is not mistaken for a dead one.
+            foreach (var publish in publishes)
+            {
+                PubAckResponse ack;
+                try
+                {
+                    ack = await publish.WaitAsync(_settings.Timeout, _time, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    await publishing.CancelAsync();
+                    throw new TimeoutException($"nats_sink {_settings.Target}: no publish ack within {_settings.Timeout.TotalMilliseconds} ms");
+                }
+
+                if (!ack.Duplicate) // with dedupe, a message the stream already holds is stored: success
+                {
+                    ack.EnsureSuccess();
+                }
+            }
         }
     }
 
@@ -62,10 +77,8 @@ internal sealed class NatsSinkBackend : ISinkBackend
 
     public async ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         _streamReady = false; // after an outage the stream is looked up (or created) again
-        await ReadyAsync(linked.Token);
+        await ReadyAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -92,10 +105,12 @@ internal sealed class NatsSinkBackend : ISinkBackend
             _js = new NatsJSContext(_connection);
         }
 
-        await _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken);
+        await _connection.ConnectAsync().AsTask().WaitAsync(_settings.Timeout, _time, cancellationToken);
         if (!_streamReady)
         {
-            await NatsStreams.EnsureAsync(_js!, _settings.Stream, _settings.Subject, cancellationToken);
+            using var timeout = new CancellationTokenSource(_settings.Timeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            await NatsStreams.EnsureAsync(_js!, _settings.Stream, _settings.Subject, linked.Token);
             _streamReady = true;
         }
 

@@ -8,7 +8,7 @@ namespace Wp.Core.Sinks.Nats;
 /// JetStream message on <c>subject</c>; a batch counts as written only when the server acknowledged
 /// every publish. Params: <c>url</c> (default nats://127.0.0.1:4222), <c>subject</c> (required),
 /// <c>stream</c> (default LOGS_OUT; created with subjects = subject when missing), <c>fmt</c> (json
-/// default, kv, raw, proto-text), <c>timeout_ms</c> (5000: an unacknowledged publish after it means
+/// default, kv, raw, proto-text), <c>timeout_ms</c> (5000: when no publish ack arrives for that long
 /// the sink is down), <c>dedupe</c> (false: when true each message carries a Nats-Msg-Id made from its
 /// content, so a batch replayed from a rescue file after a partial publish is not stored twice —
 /// at the price that identical records within the stream's duplicate window are stored once).

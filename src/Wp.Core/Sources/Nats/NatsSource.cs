@@ -24,6 +24,10 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FetchExpires = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FinalAckWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Pulls' worth of messages one instance may hold unacknowledged before it pauses pulling.</summary>
+    private const int MaxInFlightFetches = 4;
 
     private readonly NatsSourceSettings _settings;
     private readonly SourceRun _run;
@@ -34,6 +38,7 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
     private NatsConnection? _connection;
     private Task _ackLoop = Task.CompletedTask;
     private int _outstanding;
+    private int _inFlight;
     private long _messages;
     private long _acked;
     private long _ackFailures;
@@ -106,10 +111,22 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
                     wasDown = false;
                 }
 
-                var messages = new List<INatsJSMsg<byte[]>>(Math.Min(_settings.Fetch, 4096));
-                await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = _settings.Fetch, Expires = FetchExpires }, cancellationToken: stop))
+                // Pull only while this instance holds few unacknowledged messages: what is pulled must be
+                // stored and acked well within ack_wait, or the server hands it to another instance too.
+                while (Volatile.Read(ref _inFlight) > MaxInFlightFetches * _settings.Fetch && !stop.IsCancellationRequested)
                 {
-                    messages.Add(msg);
+                    await Task.Delay(InFlightPoll, _run.Time, stop);
+                }
+
+                // A stop does not cut a pull short (messages the server already sent would wait out
+                // ack_wait); it ends within FetchExpires, and what it brought is handed over.
+                var messages = new List<INatsJSMsg<byte[]>>(Math.Min(_settings.Fetch, 4096));
+                using (var fetchLimit = new CancellationTokenSource(FetchExpires * 3, _run.Time))
+                {
+                    await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = _settings.Fetch, Expires = FetchExpires }, cancellationToken: fetchLimit.Token))
+                    {
+                        messages.Add(msg);
+                    }
                 }
 
                 if (messages.Count == 0)
@@ -235,10 +252,12 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
 
         Interlocked.Add(ref _messages, accepted.Count);
         Interlocked.Increment(ref _outstanding);
+        Interlocked.Add(ref _inFlight, accepted.Count);
         var ticket = AckTicket.WhenComplete(() =>
         {
             _acks.Writer.TryWrite(accepted);
             Interlocked.Decrement(ref _outstanding);
+            Interlocked.Add(ref _inFlight, -accepted.Count);
         });
         Counters.AddLines(batch.Count);
         if (batch.Count == 0)
