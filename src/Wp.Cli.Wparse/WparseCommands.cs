@@ -23,8 +23,27 @@ internal static class WparseCommands
         var printStat = CommonOptions.PrintStat();
         var speedLimit = CommonOptions.SpeedLimit();
         var maxLine = new Option<long>("--max-line", "-n") { Description = "Stop after this many lines in all (0 = no limit)" };
+        // WarpParse's record-check thresholds (upstream's own engine no longer acts on them: its checker
+        // is disabled). Accepted so upstream scripts (wparse batch -S 1 ...) run; they change nothing.
+        var checkStop = new Option<int?>("--check-stop", "-S")
+        {
+            Description = "WarpParse compatibility: upstream's check-stop threshold; accepted, has no effect",
+        };
+        var checkContinue = new Option<int?>("--check-continue", "-s")
+        {
+            Description = "WarpParse compatibility: upstream's check-continue threshold; accepted, has no effect",
+        };
+        var parseWorkers = new Option<int?>("--parse-workers") { Description = "Parse workers (overrides parse_workers)" };
+        parseWorkers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 1024)
+            {
+                r.AddError("--parse-workers must be between 1 and 1024");
+            }
+        });
+        var wpl = new Option<string?>("--wpl") { Description = "WPL rules folder (overrides [models] wpl; relative to the work root)" };
         var fromStart = new Option<bool>("--from-start") { Description = "Ignore saved read positions: read every file source from its first line" };
-        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, fromStart };
+        var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, fromStart, checkStop, checkContinue, parseWorkers, wpl };
         command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
         {
             using var signals = new ShutdownSignals();
@@ -35,7 +54,9 @@ internal static class WparseCommands
                 result.GetValue(printStat),
                 result.GetValue(speedLimit),
                 result.GetValue(maxLine),
-                result.GetValue(fromStart));
+                result.GetValue(fromStart),
+                result.GetValue(parseWorkers),
+                result.GetValue(wpl));
             return await new WparseEngine(options, TimeProvider.System).RunAsync(Console.Out, Console.Error, signals.Token);
         }));
         return command;

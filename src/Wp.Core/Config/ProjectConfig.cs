@@ -20,6 +20,9 @@ internal sealed class ProjectConfig
     /// <summary><c>[defaults.expect]</c> of sink/defaults.toml.</summary>
     public required ExpectOptions ExpectDefaults { get; init; }
 
+    /// <summary>models/knowledge/knowdb.toml and its CSV tables; null when there is no knowdb.toml.</summary>
+    public KnowledgeBase? Knowledge { get; init; }
+
     public IEnumerable<SinkGroupOptions> AllGroups => BusinessGroups.Concat(InfraGroups.Values);
 
     public IEnumerable<SinkOptions> AllSinks => AllGroups.SelectMany(g => g.Sinks);

@@ -16,15 +16,7 @@ internal static class ProjectLoader
         var engine = ReadEngine(root, problems);
         var connectors = ConnectorLoader.Load(root, problems);
 
-        var sources = new List<SourceOptions>();
-        if (!File.Exists(engine.SrcConf))
-        {
-            problems.Add(engine.SrcConf, "sources file not found (src_conf in conf/wparse.toml)");
-        }
-        else if (TomlFile.Read(engine.SrcConf, problems) is { } srcDoc)
-        {
-            sources = SourcesLoader.Read(root, srcDoc, engine.SrcConf, connectors, problems);
-        }
+        var sources = SourcesLoader.Load(root, engine.SrcConf, connectors, problems);
 
         var expectDefaults = ExpectLoader.BuiltInDefaults;
         var defaultsFile = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
@@ -41,6 +33,7 @@ internal static class ProjectLoader
             infra.TryAdd(group.Name, group);
         }
 
+        var knowledge = KnowledgeLoader.Load(root, engine.KnowledgeRoot, problems);
         CheckUniqueNames(business.Concat(infraList), problems);
         CheckUniqueOutputs(business.Concat(infraList), problems);
         problems.ThrowIfAny();
@@ -53,6 +46,7 @@ internal static class ProjectLoader
             InfraGroups = infra,
             Connectors = connectors,
             ExpectDefaults = expectDefaults,
+            Knowledge = knowledge,
         };
     }
 

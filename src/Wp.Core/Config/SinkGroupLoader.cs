@@ -181,6 +181,7 @@ internal static partial class SinkGroupLoader
         {
             Name = name,
             Group = group,
+            IsNamed = explicitName is not null,
             Connect = connect,
             Type = connector.Type,
             Params = merged,

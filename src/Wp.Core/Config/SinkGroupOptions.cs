@@ -48,6 +48,9 @@ internal sealed class SinkOptions
 
     public required string Group { get; init; }
 
+    /// <summary>False when the group file gave no <c>name</c> and <see cref="Name"/> is <c>&lt;group&gt;_&lt;index&gt;</c>.</summary>
+    public bool IsNamed { get; init; } = true;
+
     /// <summary>Connector id as written.</summary>
     public required string Connect { get; init; }
 

@@ -187,6 +187,13 @@ internal sealed class SinkWorker : IStatSource
         }
     }
 
+    /// <summary>Where this sink's records went so far (final table: nothing pending).</summary>
+    public SinkLedgerRow Ledger()
+    {
+        var stats = _runtime.Stats;
+        return new SinkLedgerRow(Sink.Name, Sink.Group, Interlocked.Read(ref _routed), stats.Delivered, stats.Diverted, stats.ToError, stats.NotStored + Abandoned);
+    }
+
     public IEnumerable<StatRow> Snapshot()
     {
         var stats = _runtime.Stats;

@@ -35,7 +35,8 @@ internal sealed class WparseEngine
         var root = _options.Root;
         var config = ProjectLoader.Load(root);
         var engine = config.Engine;
-        var rules = WplRuleSet.LoadDirectory(engine.WplRoot);
+        var rules = WplRuleSet.LoadDirectory(_options.WplDir is { } wpl ? root.Resolve(wpl) : engine.WplRoot);
+        var parseWorkers = _options.ParseWorkers ?? engine.ParseWorkers;
         var models = Directory.Exists(engine.OmlRoot) ? OmlLoader.LoadDirectory(engine.OmlRoot) : [];
         using var logger = LogSetup.Create("wparse", engine.Log, root, root.Conf("wparse.toml"));
         var log = logger.ForContext("SourceContext", "ctrl");
@@ -61,16 +62,17 @@ internal sealed class WparseEngine
             .ToList();
         var fileSources = sources.OfType<FileSourceRun>().Select(f => f.Source).ToList();
         var keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse",
+            new StatSelection(engine.StatRequests));
 
         // Two queued batches per worker: enough to never starve a worker, few enough that lines do
         // not wait (and age into older GC generations) in the channel.
-        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 2)
+        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
         var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
-        var parseTasks = Enumerable.Range(0, Math.Max(1, engine.ParseWorkers))
+        var parseTasks = Enumerable.Range(0, Math.Max(1, parseWorkers))
             .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
             .ToList();
         using var statStop = new CancellationTokenSource();
@@ -80,7 +82,8 @@ internal sealed class WparseEngine
             window,
             _options.PrintStat ? stdout : null,
             monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
-            statStop.Token);
+            statStop.Token,
+            finalWindow: false);
 
         using var keeperStop = new CancellationTokenSource();
         var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
@@ -90,7 +93,18 @@ internal sealed class WparseEngine
         await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
         await statStop.CancelAsync();
         await statTask;
-        await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
+        var monitorWorkers = monitor?.Sinks ?? [];
+        await DrainAsync(topology.Workers.Where(w => w.IsInfra && !monitorWorkers.Contains(w)), sinkTasks);
+
+        // The final table is taken once every other sink is drained, and the very same rows are the
+        // monitor's last records, so what monitoring ends on is what is printed.
+        var final = reporter.FinalTable();
+        if (monitor is not null)
+        {
+            await monitor.PostAsync(reporter.MonitorRecords(final), ack: null, CancellationToken.None);
+        }
+
+        await DrainAsync(monitorWorkers, sinkTasks);
         failures += await topology.DisposeAsync(log);
 
         // Last: every sink has flushed and fsynced, every rescue file is sealed.
@@ -104,7 +118,8 @@ internal sealed class WparseEngine
             await source.DisposeAsync();
         }
 
-        stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
+        stdout.Write(StatTable.Render("-- wparse total --", final));
+        stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
         log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
             parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
 

@@ -195,6 +195,7 @@ internal sealed class Replayer
         private long _lastCommit;
         private bool _eof;
         private long _records;
+        private long _uncommittedEntries;
         private long _blank;
         private long _bad;
         private RescueLineReader? _reader;
@@ -250,7 +251,9 @@ internal sealed class Replayer
                     return new ReplayResult(ReplayStatus.Stopped, _committed, Progressed, null);
                 }
 
-                // Ship, then checkpoint (done: at end of file), then delete.
+                // Ship, then checkpoint (done: at end of file), then make the target durable (a power
+                // loss must not take records whose only other copy was this file), then delete.
+                await _target.SyncAsync(CancellationToken.None);
                 Dispose(); // close the file before deleting it (required on Windows)
                 File.Delete(_file.Path);
                 _owner._checkpoints.Clear(_file.FileName);
@@ -387,6 +390,7 @@ internal sealed class Replayer
 
             counters.AddLines(read, entries);
             _records += entries;
+            _uncommittedEntries += entries;
             return read;
         }
 
@@ -419,6 +423,9 @@ internal sealed class Replayer
                 var position = new FilePosition(_file.FileName, offset, _lineNo, _size, clean);
                 await _saving;
                 _owner.Committed?.Invoke(position);
+                _owner._counters.AddReplayed(position.Lines - _decided.Lines, _uncommittedEntries);
+                _target.AddReplayed(_uncommittedEntries);
+                _uncommittedEntries = 0;
                 _decided = position;
                 _saving = Task.Run(() =>
                 {

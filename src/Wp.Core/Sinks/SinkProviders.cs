@@ -1,6 +1,8 @@
 using Wp.Core.Config;
 using Wp.Core.Sinks.Blackhole;
+using Wp.Core.Sinks.ClickHouse;
 using Wp.Core.Sinks.Files;
+using Wp.Core.Sinks.MySql;
 using Wp.Core.Sinks.Postgres;
 using Wp.Core.Sinks.Nats;
 using Wp.Core.Sinks.TestRescue;
@@ -19,6 +21,8 @@ internal static class SinkProviders
         TestRescueSinkProvider.Instance,
         BlackholeSinkProvider.Instance,
         PostgresSinkProvider.Instance,
+        MySqlSinkProvider.Instance,
+        ClickHouseSinkProvider.Instance,
         NatsSinkProvider.Instance,
     ];
 

@@ -84,4 +84,24 @@ public sealed class PostgresSinkTests : IClassFixture<PostgresServer>
         errors.Should().OnlyContain(l => l.Contains("sink pg_main rejected the record: table nginx_narrow: value too long for type character varying(30)", StringComparison.Ordinal));
         c.RescueFiles().Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Wproj_check_probe_reports_reachable_and_unreachable_sinks_without_the_password()
+    {
+        using var c = Case("nginx_probe");
+        var up = await ToolProcess.RunAsync("wproj", c.Root, ["check", "--probe"], env: c.Env);
+        c.Work.Edit("sink/business.d/example.toml", $"endpoint = \"{_pg.Endpoint}\"", "endpoint = \"127.0.0.1:1\"");
+        var down = await ToolProcess.RunAsync("wproj", c.Root, ["check", "--probe"], env: c.Env);
+        var plain = await ToolProcess.RunAsync("wproj", c.Root, ["check"], env: c.Env);
+
+        up.ExitCode.Should().Be(0, up.ToString());
+        up.StdOut.Should().MatchRegex(@"probe sink pg_main\s+ok\s+reachable: postgres 127\.0\.0\.1:\d+/wp\.nginx_probe");
+        down.ExitCode.Should().Be(4, down.ToString());
+        down.StdOut.Should().MatchRegex(@"probe sink pg_main\s+FAIL\s+unreachable: postgres 127\.0\.0\.1:1/wp\.nginx_probe");
+        plain.ExitCode.Should().Be(0, "without --probe nothing connects");
+        foreach (var run in new[] { up, down, plain })
+        {
+            (run.StdOut + run.StdErr).Should().NotContain(Password);
+        }
+    }
 }

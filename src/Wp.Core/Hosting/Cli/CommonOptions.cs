@@ -16,7 +16,8 @@ internal static class CommonOptions
         Description = "Stat window in seconds (overrides [stat] window_sec)",
     };
 
-    public static Option<bool> PrintStat() => new("--print-stat", "-p")
+    /// <summary><c>-p/--print-stat</c>; <c>--print_stat</c> and <c>--stat-print</c> are WarpParse's spellings.</summary>
+    public static Option<bool> PrintStat() => new("--print-stat", "-p", "--print_stat", "--stat-print")
     {
         Description = "Print each stat window's table to the console",
     };

@@ -197,6 +197,42 @@ internal sealed class SinkRuntime : IAsyncDisposable
     }
 
     /// <summary>
+    /// Flushes the primary and forces it to stable storage (fsync for a file). Replay mode uses it
+    /// before deleting a replayed rescue file. A failure is handled like a failed flush.
+    /// </summary>
+    /// <exception cref="SinkFailedException">As for <see cref="FlushAsync"/>.</exception>
+    public async ValueTask SyncAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_diverting)
+            {
+                return;
+            }
+
+            try
+            {
+                await _primary.SyncAsync(cancellationToken);
+                _unflushed.Clear();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                await HandleFlushFailureAsync(ex, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Stops probing, flushes the primary if it is up, seals the rescue file, disposes the primary.
     /// Never throws: failures are logged (an unsealed <c>.dat.lock</c> is adopted by wprescue later).
     /// </summary>

@@ -41,6 +41,12 @@ internal sealed class TestRescueBackend : ISinkBackend
     /// </summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
+    public ValueTask SyncAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return _inner.SyncAsync(cancellationToken);
+    }
+
     public ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
         ThrowIfDown();

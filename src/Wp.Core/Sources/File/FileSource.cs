@@ -293,7 +293,15 @@ internal sealed class FileSource
                 return PathChange.None;
             }
 
-            return stream.Length < position ? PathChange.Truncated : PathChange.None;
+            if (stream.Length < position)
+            {
+                return PathChange.Truncated;
+            }
+
+            // Truncated and written past our position again between two polls: the first bytes tell.
+            return FileIdentity.FingerprintOf(stream.SafeFileHandle, reading.FingerprintLength) == reading.Fingerprint
+                ? PathChange.None
+                : PathChange.Truncated;
         }
         catch (IOException)
         {
