@@ -29,6 +29,17 @@ aot_toolchain() {
   fi
   command -v clang >/dev/null && command -v ld.lld >/dev/null
 }
+# nats-server (Debian package) for the NATS tests and the scale_out usecase; installed when missing and root.
+nats_server() {
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "build: installing nats-server for the NATS tests (Debian package)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq nats-server >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq nats-server >/dev/null 2>&1; } || true
+  fi
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ]
+}
 # The database servers the e2e tests start (throwaway instances on loopback, never a system service):
 # PostgreSQL, MariaDB, ClickHouse from Debian, installed when missing and running as root. A
 # temporary policy-rc.d keeps the packages' own services from starting during the install.
@@ -96,7 +107,7 @@ cmd="${1:-build}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   build) publish; echo "tools published to $DIST" ;;
-  test) db_servers; publish; run_tests "$@" ;;
+  test) db_servers; nats_server || echo "build: nats-server missing: the NATS tests will fail" >&2; publish; run_tests "$@" ;;
   demo) publish; PATH="$DIST:$PATH" "$ROOT/usecase/core/sink_recovery/run.sh" ;;
   bench) publish; PATH="$DIST:$PATH" "$ROOT/bench/run.sh" "$@" ;;
   micro)

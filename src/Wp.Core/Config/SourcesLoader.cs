@@ -1,3 +1,5 @@
+using Wp.Core.Sources;
+
 namespace Wp.Core.Config;
 
 /// <summary>
@@ -84,20 +86,18 @@ internal static class SourcesLoader
                 }
             }
 
-            ConnectorDefinition? connector = null;
+            ISourceProvider? provider = null;
             if (connect is not null)
             {
-                connector = connectors.GetValueOrDefault(connect);
-                if (connector is null || connector.Type != ConnectorTypes.FileSource)
+                provider = SourceProviders.Find(connect);
+                if (provider is null)
                 {
-                    var known = connectors.Values.Where(c => c.Type == ConnectorTypes.FileSource).Select(c => c.Id).Order(StringComparer.Ordinal);
                     s.Problem(s.Table.Get("connect")!,
-                        $"unknown source connector '{connect}' for source '{key}' (known: {string.Join(", ", known)})");
-                    connector = null;
+                        $"unknown source connector '{connect}' for source '{key}' (known: {SourceProviders.Known})");
                 }
             }
 
-            if (connector is null)
+            if (provider is null)
             {
                 s.Entry("params");
                 if (!single)
@@ -108,17 +108,25 @@ internal static class SourcesLoader
                 continue;
             }
 
-            var name = $"source '{key}'";
-            var merged = ConnectorLoader.MergeParams(s, connector, name);
-            var (path, _) = ConnectorLoader.FileOutput(root, merged, s, connector, name, defaultBase: "./data/in_dat", withFormat: false);
+            var parameters = s.SubTable("params");
+            var settings = provider.Read(root, key ?? "?", parameters, s);
             if (!single)
             {
                 s.Done();
             }
 
-            if (key is not null && path is not null)
+            if (key is not null && settings is not null)
             {
-                result.Add(new SourceOptions { Key = key, Enable = enable, Connect = connect!, Params = merged, Path = path, SourceFile = file });
+                result.Add(new SourceOptions
+                {
+                    Key = key,
+                    Enable = enable,
+                    Connect = connect!,
+                    Provider = provider,
+                    Settings = settings,
+                    SourceFile = file,
+                    SourceLine = s.Line,
+                });
             }
         }
 

@@ -56,7 +56,9 @@ internal sealed class LineReport
     /// <exception cref="IOException">A file exists but cannot be read.</exception>
     public static LineReport Collect(ProjectConfig config, StatScope scope)
     {
-        var sources = scope == StatScope.Sinks ? [] : config.Sources;
+        var sources = scope == StatScope.Sinks
+            ? []
+            : config.Sources.Where(s => s.Path is not null).ToList(); // network sources have no file to count
         var sinks = scope == StatScope.Sources
             ? []
             : OrderedGroups(config).SelectMany(g => g.Sinks.Select(s => (Group: g, Sink: s))).ToList();
@@ -65,12 +67,12 @@ internal sealed class LineReport
             ? new Dictionary<string, long>()
             : PendingRescue.PerSink(config.Engine.RescueRoot, config.AllSinks.Select(s => s.Name).ToHashSet(StringComparer.Ordinal));
         var counts = LineCounter.CountAll(
-            sources.Select(s => s.Path).Concat(sinks.Where(s => s.Sink.OutputPath is not null).Select(s => s.Sink.OutputPath!)));
+            sources.Select(s => s.Path!).Concat(sinks.Where(s => s.Sink.OutputPath is not null).Select(s => s.Sink.OutputPath!)));
         return new LineReport
         {
             Root = config.WorkRoot,
             Scope = scope,
-            Sources = sources.Select(s => new SourceLines(s, counts[s.Path])).ToList(),
+            Sources = sources.Select(s => new SourceLines(s, counts[s.Path!])).ToList(),
             Sinks = sinks.Select(s => new SinkLines(s.Group, s.Sink, s.Sink.OutputPath is { } p ? counts[p] : null)
             {
                 PendingRescue = pending.GetValueOrDefault(s.Sink.Name),

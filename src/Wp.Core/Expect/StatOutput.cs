@@ -39,7 +39,7 @@ internal static class StatOutput
                 json.WriteStartObject();
                 json.WriteString("key", s.Source.Key);
                 json.WriteBoolean("enabled", s.Source.Enable);
-                json.WriteString("path", DisplayPath.Of(report.Root, s.Source.Path));
+                json.WriteString("path", DisplayPath.Of(report.Root, s.Source.Path!));
                 json.WriteBoolean("exists", s.Count.Exists);
                 json.WriteNumber("lines", s.Count.Lines);
                 json.WriteEndObject();
@@ -126,7 +126,7 @@ internal static class StatOutput
                 s.Source.Key,
                 s.Source.Enable ? "yes" : new TableCell("no", Tone.Dim),
                 s.Count.Exists ? Number(s.Count.Lines) : new TableCell(MissingWord, Tone.Warn),
-                DisplayPath.Of(report.Root, s.Source.Path));
+                DisplayPath.Of(report.Root, s.Source.Path!));
         }
 
         table.AddRule();

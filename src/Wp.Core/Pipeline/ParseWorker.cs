@@ -89,15 +89,26 @@ internal sealed class ParseWorker
                 tally.TransformErrors++;
                 record.Add(ErrorField, Value.String($"oml {route.Model!.Name}: empty output for {rule.Path}"));
                 record.Add(SourceKeyField, sourceKey);
+                AddExtra(record, batch.ExtraAt(i));
                 Add(chunks, _plan.Error, record);
                 continue;
             }
 
             output.Add(SourceKeyField, sourceKey);
+            AddExtra(output, batch.ExtraAt(i));
             Add(chunks, route.Outlet, output);
         }
 
         return tally;
+    }
+
+    /// <summary>Fields the source attached to the line (a syslog header's) go on every record made from it.</summary>
+    private static void AddExtra(Record record, Field[]? extra)
+    {
+        foreach (var field in extra ?? [])
+        {
+            record.Add(field);
+        }
     }
 
     private static void Add(List<Record>?[] chunks, int outlet, Record record) =>

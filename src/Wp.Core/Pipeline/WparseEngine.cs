@@ -56,10 +56,12 @@ internal sealed class WparseEngine
         var budget = new LineBudget(_options.MaxLines);
         var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
         var sourceLog = logger.ForContext("SourceContext", "ctrl");
+        var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart);
         var sources = config.Sources.Where(s => s.Enable)
-            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, positions, _options.FromStart, sourceLog))
+            .Select(s => s.Provider.Create(s.Key, s.Settings, sourceRun))
             .ToList();
-        var keeper = positions is null ? null : new PositionKeeper(positions, sources, _time, sourceLog);
+        var fileSources = sources.OfType<FileSourceRun>().Select(f => f.Source).ToList();
+        var keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
         var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse",
             new StatSelection(engine.StatRequests));
 
@@ -110,6 +112,12 @@ internal sealed class WparseEngine
         await keeperTask;
         keeper?.SaveFinal();
 
+        // After the sinks' last flush: sources that acknowledge to a server (nats_src) send their last acks.
+        foreach (var source in sources.OfType<IAsyncDisposable>())
+        {
+            await source.DisposeAsync();
+        }
+
         stdout.Write(StatTable.Render("-- wparse total --", final));
         stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
         log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
@@ -125,10 +133,10 @@ internal sealed class WparseEngine
     }
 
     /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>
-    private async Task<int> ReadAllAsync(IReadOnlyList<FileSource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationToken stop)
+    private static async Task<int> ReadAllAsync(IReadOnlyList<ISource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationToken stop)
     {
         var failures = 0;
-        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, _options.Follow, stop))).ToList();
+        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, stop))).ToList();
         foreach (var (task, source) in tasks.Zip(sources))
         {
             try

@@ -336,7 +336,7 @@ internal static class ProjectCheck
         var data = new List<(string Path, string What)> { (engine.RescueRoot, "rescue_root") };
         if (config is not null)
         {
-            data.AddRange(config.Sources.Where(s => s.Enable).Select(s => (Path.GetDirectoryName(s.Path)!, $"source {s.Key}")));
+            data.AddRange(config.Sources.Where(s => s.Enable && s.Path is not null).Select(s => (Path.GetDirectoryName(s.Path)!, $"source {s.Key}")));
             data.AddRange(config.AllSinks.Where(s => s.OutputPath is not null).Select(s => (Path.GetDirectoryName(s.OutputPath!)!, "sink output")));
         }
 
@@ -353,11 +353,11 @@ internal static class ProjectCheck
                 exists ? $"folder ({what})" : $"missing ({what}); created on first write");
         }
 
-        foreach (var source in config?.Sources.Where(s => s.Enable && !File.Exists(s.Path)) ?? [])
+        foreach (var source in config?.Sources.Where(s => s.Enable && s.Path is not null && !File.Exists(s.Path)) ?? [])
         {
             if (Directory.Exists(Path.GetDirectoryName(source.Path)))
             {
-                context.Report.Add(context.Show(source.Path), CheckResult.Warn, $"source {source.Key}: file missing (wpgen sample writes it)");
+                context.Report.Add(context.Show(source.Path!), CheckResult.Warn, $"source {source.Key}: file missing (wpgen sample writes it)");
             }
         }
     }

@@ -4,6 +4,7 @@ using Wp.Core.Sinks.ClickHouse;
 using Wp.Core.Sinks.Files;
 using Wp.Core.Sinks.MySql;
 using Wp.Core.Sinks.Postgres;
+using Wp.Core.Sinks.Nats;
 using Wp.Core.Sinks.TestRescue;
 
 namespace Wp.Core.Sinks;
@@ -22,6 +23,7 @@ internal static class SinkProviders
         PostgresSinkProvider.Instance,
         MySqlSinkProvider.Instance,
         ClickHouseSinkProvider.Instance,
+        NatsSinkProvider.Instance,
     ];
 
     /// <summary>The provider serving connector type <paramref name="type"/>, or null.</summary>

@@ -1,3 +1,4 @@
+using Wp.Core.Records;
 using Wp.Core.Sources.Acks;
 
 namespace Wp.Core.Sources;
@@ -5,6 +6,8 @@ namespace Wp.Core.Sources;
 /// <summary>A run of lines read from one source: the unit that moves from the reader to the parse workers.</summary>
 internal sealed class LineBatch
 {
+    private Field[]?[]? _extra;
+
     public LineBatch(string sourceKey, int capacity, AckTicket? ack = null)
     {
         SourceKey = sourceKey;
@@ -27,5 +30,19 @@ internal sealed class LineBatch
 
     public bool IsFull => Count == Lines.Length;
 
+    /// <summary>Fields every record made from line <c>i</c> carries (a syslog header's fields), or null.</summary>
+    public Field[]? ExtraAt(int index) => _extra?[index];
+
     public void Add(string line) => Lines[Count++] = line;
+
+    /// <summary>Adds a line whose records also carry <paramref name="extra"/> (null: none).</summary>
+    public void Add(string line, Field[]? extra)
+    {
+        if (extra is not null)
+        {
+            (_extra ??= new Field[]?[Lines.Length])[Count] = extra;
+        }
+
+        Lines[Count++] = line;
+    }
 }

@@ -63,6 +63,15 @@ internal sealed partial class ToolProcess : IDisposable
         return new ToolResult(code, process.StdOut, process.StdErr);
     }
 
+    /// <summary>Sends a signal to any process (a server the test started).</summary>
+    public static void SignalPid(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed");
+        }
+    }
+
     public void Signal(int signal)
     {
         if (Kill(_process.Id, signal) != 0)

@@ -79,7 +79,7 @@ public sealed class ProjectLoaderErrorTests
         { "conf/wparse.toml", "[log_conf]\n[log_conf.file]\npaht = \"./logs\"\n", 3, "unknown key 'paht' in [log_conf.file]" },
         { "conf/wparse.toml", "[stats]\nwindow_sec = 5\n", 1, "unknown key 'stats' in the top level" },
         { "conf/wpsrc.toml", "[[sources]]\nkey = \"a\"\nconnect = \"file_src\"\nenabled = true\n", 4, "unknown key 'enabled' in [[sources]]" },
-        { "conf/wpsrc.toml", "[[sources]]\nkey = \"a\"\nconnect = \"file_src\"\nparams = { base = \"x\", fil = \"y\" }\n", 4, "param 'fil' of source 'a' may not be overridden" },
+        { "conf/wpsrc.toml", "[[sources]]\nkey = \"a\"\nconnect = \"file_src\"\nparams = { base = \"x\", fil = \"y\" }\n", 4, "param 'fil' of source 'a' is not known to connector 'file_src'" },
         { "sink/defaults.toml", "[defaults.expect]\nbassis = \"total_input\"\n", 2, "unknown key 'bassis' in [defaults.expect]" },
         { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\nbatch = 3\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\n", 4, "unknown key 'batch' in [sink_group]" },
         { "sink/business.d/benchmark.toml", "[sink_group]\nname = \"g\"\nrule = [\"/a\"]\n[[sink_group.sinks]]\nconnect = \"blackhole_sink\"\nfilter = \"x\"\n", 6, "unknown key 'filter' in [[sink_group.sinks]]" },

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using Wp.Core.Pipeline;
 using Wp.Core.Sources;
+using Wp.Core.Sources.Files;
 using Wp.Core.Tests.Support;
 
 namespace Wp.Core.Tests.Sources;

@@ -158,8 +158,8 @@ public sealed class UpstreamConfigTests
         var fromSeed = ProjectLoader.Load(seed.WorkRoot).Sources;
         var fromUpstream = ProjectLoader.Load(upstream.WorkRoot).Sources;
 
-        fromUpstream.Select(s => (s.Key, s.Enable, s.Connect, Path: Path.GetRelativePath(upstream.FullPath, s.Path)))
-            .Should().Equal(fromSeed.Select(s => (s.Key, s.Enable, s.Connect, Path: Path.GetRelativePath(seed.FullPath, s.Path))));
+        fromUpstream.Select(s => (s.Key, s.Enable, s.Connect, Path: Path.GetRelativePath(upstream.FullPath, s.Path!)))
+            .Should().Equal(fromSeed.Select(s => (s.Key, s.Enable, s.Connect, Path: Path.GetRelativePath(seed.FullPath, s.Path!))));
         fromUpstream[0].Path.Should().Be(upstream.PathOf("data/in_dat/gen.dat"), "a source without base reads the default folder");
         fromUpstream.Select(s => s.SourceFile).Should().Equal(upstream.PathOf("topology/sources/file_1.toml"), upstream.PathOf("topology/sources/more/wpsrc.toml"));
     }

@@ -3,9 +3,8 @@ using Serilog;
 using Serilog.Core;
 using Wp.Core.Pipeline;
 using Wp.Core.Sources.Acks;
-using Wp.Core.Sources.Files;
 
-namespace Wp.Core.Sources;
+namespace Wp.Core.Sources.Files;
 
 /// <summary>
 /// The <c>file_src</c> source (SPEC §4, §4.1): reads a file line by line into
