@@ -95,9 +95,9 @@ public sealed class PostgresSinkTests : IClassFixture<PostgresServer>
         var plain = await ToolProcess.RunAsync("wproj", c.Root, ["check"], env: c.Env);
 
         up.ExitCode.Should().Be(0, up.ToString());
-        up.StdOut.Should().MatchRegex(@"probe sink pg_main\s+ok\s+reachable: postgres 127\.0\.0\.1:\d+/wp\.nginx_probe");
+        up.StdOut.Should().MatchRegex(@"probe sink pg_main\s+ok\s+reachable: postgres\s+127\.0\.0\.1:\d+/wp\.nginx_probe");
         down.ExitCode.Should().Be(4, down.ToString());
-        down.StdOut.Should().MatchRegex(@"probe sink pg_main\s+FAIL\s+unreachable: postgres 127\.0\.0\.1:1/wp\.nginx_probe");
+        down.StdOut.Should().MatchRegex(@"probe sink pg_main\s+FAIL\s+unreachable: postgres\s+127\.0\.0\.1:1/wp\.nginx_probe");
         plain.ExitCode.Should().Be(0, "without --probe nothing connects");
         foreach (var run in new[] { up, down, plain })
         {
