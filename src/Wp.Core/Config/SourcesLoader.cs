@@ -45,7 +45,7 @@ internal static class SourcesLoader
                 {
                     var known = connectors.Values.Where(c => c.Type == ConnectorTypes.FileSource).Select(c => c.Id).Order(StringComparer.Ordinal);
                     s.Problem(s.Table.Get("connect")!,
-                        $"unknown source connector '{connect}' for source '{key}' (known: {string.Join(", ", known)})");
+                        $"unknown source connector '{connect}' for source '{key}' (known: {string.Join(", ", known)}){Suggest.DidYouMean(connect, known)}");
                     connector = null;
                 }
             }

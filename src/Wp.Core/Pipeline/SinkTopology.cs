@@ -40,7 +40,14 @@ internal sealed class SinkTopology
             infra[group.Name] = BuildGroup(group, forwarder: null);
         }
 
-        var errorForwarder = new ErrorGroupForwarder(infra.GetValueOrDefault(InfraGroups.Error) ?? new GroupOutlet(InfraGroups.Error, []));
+        // An infra group with no file counts and drops what it gets (SPEC §6.4); one outlet per name, so
+        // its count is one number in the final table. The monitor group only gets stat records.
+        foreach (var name in InfraGroups.All.Where(n => n != InfraGroups.Monitor && !infra.ContainsKey(n)))
+        {
+            infra[name] = new GroupOutlet(name, []);
+        }
+
+        var errorForwarder = new ErrorGroupForwarder(infra[InfraGroups.Error]);
         var business = config.BusinessGroups.Select(g => BuildGroup(g, errorForwarder)).ToList();
         return new SinkTopology(business, infra, workers, onFatal);
 

@@ -34,8 +34,8 @@ internal sealed class WparseEngine
         var root = _options.Root;
         var config = ProjectLoader.Load(root);
         var engine = config.Engine;
-        var rules = WplRuleSet.LoadDirectory(engine.WplRoot);
-        var models = Directory.Exists(engine.OmlRoot) ? OmlLoader.LoadDirectory(engine.OmlRoot) : [];
+        var rules = config.Rules;
+        var models = config.Models;
         using var logger = LogSetup.Create("wparse", engine.Log, root, root.Conf("wparse.toml"));
         var log = logger.ForContext("SourceContext", "ctrl");
         log.Information("wparse {Mode} start: work root {Root}, {Rules} rules, {Models} oml models",
@@ -55,7 +55,7 @@ internal sealed class WparseEngine
         var sources = config.Sources.Where(s => s.Enable)
             .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
             .ToList();
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse");
+        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse");
 
         // Two queued batches per worker: enough to never starve a worker, few enough that lines do
         // not wait (and age into older GC generations) in the channel.

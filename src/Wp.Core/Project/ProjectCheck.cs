@@ -44,46 +44,24 @@ internal static class ProjectCheck
         return ExitCodes.ValidationFailed;
     }
 
-    /// <summary>Runs every check; never throws for configuration problems (they become rows).</summary>
+    /// <summary>
+    /// Runs every check; never throws for configuration problems (they become rows). The failures are
+    /// exactly those of <see cref="ProjectLoader.Validate"/> — the validation wparse and wprescue run
+    /// before reading anything — plus conf/wpgen.toml's own (wpgen refuses those itself).
+    /// </summary>
     public static CheckReport Check(WorkRoot root)
     {
         var report = new CheckReport();
         var context = new Context(root, report);
-        EngineOptions engine;
-        try
-        {
-            engine = ProjectLoader.LoadEngine(root);
-        }
-        catch (ConfigException ex)
+        var validation = ProjectLoader.Validate(root);
+        if (validation.Engine is not { } engine)
         {
             // Without conf/wparse.toml nothing else can be located.
-            context.AddProblems(ex.Problems);
+            context.AddProblems(validation.Problems);
             return report;
         }
 
-        var engineDoc = TomlFile.Read(root.Conf(EngineLoader.FileName), new ConfigProblems());
-        var config = CheckConfig(context, engine);
-        var models = CheckModels(context, engine, engineDoc);
-        CheckOmlReferences(context, config, models);
-        CheckFolders(context, engine, engineDoc, config);
-        return report;
-    }
-
-    /// <summary>The TOML configuration, file by file: ok with a summary, or one row per problem.</summary>
-    private static ProjectConfig? CheckConfig(Context context, EngineOptions engine)
-    {
-        var root = context.Root;
-        var problems = new List<ConfigProblem>();
-        ProjectConfig? config = null;
-        try
-        {
-            config = ProjectLoader.Load(root);
-        }
-        catch (ConfigException ex)
-        {
-            problems.AddRange(ex.Problems);
-        }
-
+        var problems = validation.Problems.ToList();
         GeneratorOptions? generator = null;
         try
         {
@@ -91,25 +69,19 @@ internal static class ProjectCheck
         }
         catch (ConfigException ex)
         {
-            problems.AddRange(ex.Problems); // connector problems appear twice; deduplicated below
+            problems.AddRange(ex.Problems.Except(problems)); // connector problems would appear twice
         }
 
-        problems = problems.Distinct().ToList();
-        var files = new List<string> { root.Conf(EngineLoader.FileName), engine.SrcConf };
-        var defaults = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
-        if (File.Exists(defaults))
-        {
-            files.Add(defaults);
-        }
-
-        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.BusinessDir)));
-        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.InfraDir)));
-        files.AddRange(ConfigFiles.TomlFilesUnder(root.Resolve(ConnectorLoader.SinkConnectorDir)));
+        var config = validation.Config;
+        var files = ConfigFileList(root, engine);
+        var wplFiles = Directory.Exists(engine.WplRoot)
+            ? Directory.GetFiles(engine.WplRoot, "parse*.wpl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [];
+        var omlFiles = Directory.Exists(engine.OmlRoot)
+            ? Directory.GetFiles(engine.OmlRoot, "*.oml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [];
         var generatorFile = root.Conf(GeneratorConfigLoader.FileName);
-        files.Add(generatorFile);
-        files = files.Distinct(StringComparer.Ordinal).ToList();
-
-        foreach (var file in files)
+        foreach (var file in files.Concat(wplFiles).Concat(omlFiles))
         {
             var own = problems.Where(p => SamePath(p.File, file)).ToList();
             if (own.Count > 0)
@@ -120,13 +92,66 @@ internal static class ProjectCheck
 
             var summary = file == generatorFile && !File.Exists(file)
                 ? "absent: generator defaults apply"
+                : wplFiles.Contains(file) ? SummarizeRules(file, validation)
+                : omlFiles.Contains(file) ? SummarizeModels(file, validation)
                 : Summarize(context, file, engine, config, generator);
             context.Report.Add(context.Show(file), CheckResult.Ok, summary);
         }
 
-        context.AddProblems(problems.Where(p => !files.Any(f => SamePath(p.File, f))));
-        return config;
+        var placed = files.Concat(wplFiles).Concat(omlFiles).ToList();
+        context.AddProblems(problems.Where(p => !placed.Any(f => SamePath(p.File, f))));
+        if (Directory.Exists(engine.WplRoot) && wplFiles.Count == 0)
+        {
+            context.Report.Add(context.Show(engine.WplRoot) + "/", CheckResult.Warn, "no parse*.wpl files: every line will go to the miss group");
+        }
+
+        if (!Directory.Exists(engine.OmlRoot))
+        {
+            context.Report.Add(context.Show(engine.OmlRoot) + "/", CheckResult.Warn, $"OML folder is missing: no models: models.oml = {context.Show(engine.OmlRoot)}");
+        }
+
+        var omlNames = config?.BusinessGroups.Sum(g => g.Oml.Count) ?? 0;
+        if (omlNames > 0)
+        {
+            context.Report.Add("oml references", CheckResult.Ok, $"every oml name of the business groups is a model ({omlNames})");
+        }
+
+        CheckFolders(context, engine, config);
+        return report;
     }
+
+    /// <summary>The TOML files of the project, in the order they are shown.</summary>
+    private static List<string> ConfigFileList(WorkRoot root, EngineOptions engine)
+    {
+        var files = new List<string> { root.Conf(EngineLoader.FileName), engine.SrcConf };
+        var defaults = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
+        if (File.Exists(defaults))
+        {
+            files.Add(defaults);
+        }
+
+        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.BusinessDir)));
+        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.InfraDir)));
+        files.AddRange(ConfigFiles.TomlFilesUnder(root.Resolve(ConnectorLoader.SinkConnectorDir)));
+        files.Add(root.Conf(GeneratorConfigLoader.FileName));
+        return files.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static string SummarizeRules(string file, ProjectValidation validation)
+    {
+        if (validation.Rules is null)
+        {
+            return "rules parse";
+        }
+
+        var paths = validation.Rules.Rules.Where(r => SamePath(r.File, file)).Select(r => r.Path).ToList();
+        return $"{Plural(paths.Count, "rule")}: {string.Join(", ", paths)}";
+    }
+
+    private static string SummarizeModels(string file, ProjectValidation validation) =>
+        validation.Models?.FirstOrDefault(m => SamePath(m.File, file)) is { } model
+            ? $"model {model.Name} (rule {string.Join(", ", model.RulePatterns)})"
+            : "model parses";
 
     private static string Summarize(Context context, string file, EngineOptions engine, ProjectConfig? config, GeneratorOptions? generator)
     {
@@ -166,106 +191,10 @@ internal static class ProjectCheck
         return connectors.Count > 0 ? $"connectors: {string.Join(", ", connectors)}" : "no problems in this file";
     }
 
-    /// <summary>WPL rules and OML models, file by file. Returns the models when they loaded (empty when the folder is absent).</summary>
-    private static IReadOnlyList<OmlModel>? CheckModels(Context context, EngineOptions engine, TomlTableNode? engineDoc)
+    /// <summary>The folders of the layout: data folders are created on first use, so their absence is a warning.</summary>
+    private static void CheckFolders(Context context, EngineOptions engine, ProjectConfig? config)
     {
-        if (!Directory.Exists(engine.WplRoot))
-        {
-            context.MissingFolder(engineDoc, engine.WplRoot, CheckResult.Fail, "models.wpl", ["models", "wpl"], "WPL rules folder is missing", null);
-        }
-        else
-        {
-            var files = Directory.GetFiles(engine.WplRoot, "parse*.wpl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-            try
-            {
-                var rules = WplRuleSet.LoadDirectory(engine.WplRoot);
-                foreach (var file in files)
-                {
-                    var paths = rules.Rules.Where(r => SamePath(r.File, file)).Select(r => r.Path).ToList();
-                    context.Report.Add(context.Show(file), CheckResult.Ok, $"{Plural(paths.Count, "rule")}: {string.Join(", ", paths)}");
-                }
-
-                if (files.Count == 0)
-                {
-                    context.Report.Add(context.Show(engine.WplRoot) + "/", CheckResult.Warn, "no parse*.wpl files: every line will go to the miss group");
-                }
-            }
-            catch (ConfigException ex)
-            {
-                AddPerFile(context, files, ex.Problems, "rules parse");
-            }
-        }
-
-        if (!Directory.Exists(engine.OmlRoot))
-        {
-            context.MissingFolder(engineDoc, engine.OmlRoot, CheckResult.Warn, "models.oml", ["models", "oml"], "OML folder is missing: no models", null);
-            return [];
-        }
-
-        var omlFiles = Directory.GetFiles(engine.OmlRoot, "*.oml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        try
-        {
-            var models = OmlLoader.LoadDirectory(engine.OmlRoot);
-            foreach (var file in omlFiles)
-            {
-                foreach (var model in models.Where(m => SamePath(m.File, file)))
-                {
-                    context.Report.Add(context.Show(file), CheckResult.Ok, $"model {model.Name} (rule {string.Join(", ", model.RulePatterns)})");
-                }
-            }
-
-            return models;
-        }
-        catch (ConfigException ex)
-        {
-            AddPerFile(context, omlFiles, ex.Problems, "model parses");
-            return null;
-        }
-    }
-
-    /// <summary>Every business group's <c>oml = [...]</c> names an OML model (SPEC §5.5), located at the name in the group file.</summary>
-    private static void CheckOmlReferences(Context context, ProjectConfig? config, IReadOnlyList<OmlModel>? models)
-    {
-        if (config is null || models is null)
-        {
-            return; // the configuration or the models did not load: already reported
-        }
-
-        var names = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        var count = 0;
-        var bad = 0;
-        foreach (var group in config.BusinessGroups)
-        {
-            for (var i = 0; i < group.Oml.Count; i++)
-            {
-                count++;
-                if (names.Contains(group.Oml[i]))
-                {
-                    continue;
-                }
-
-                bad++;
-                var (line, column) = LocateOmlName(group.SourceFile, i);
-                var known = names.Count == 0 ? "there are no OML models" : $"known: {string.Join(", ", names.Order(StringComparer.Ordinal))}";
-                context.AddProblem(new ConfigProblem(group.SourceFile, line, column,
-                    $"group '{group.Name}': oml model '{group.Oml[i]}' does not exist ({known})"));
-            }
-        }
-
-        if (count > 0 && bad == 0)
-        {
-            context.Report.Add("oml references", CheckResult.Ok, $"every oml name of the business groups is a model ({count})");
-        }
-    }
-
-    /// <summary>The folders of the layout: configuration folders must exist; data folders are created on first use, so their absence is a warning.</summary>
-    private static void CheckFolders(Context context, EngineOptions engine, TomlTableNode? engineDoc, ProjectConfig? config)
-    {
-        if (!Directory.Exists(engine.SinkRoot))
-        {
-            context.MissingFolder(engineDoc, engine.SinkRoot, CheckResult.Fail, "sink_root", ["sink_root"], "sink folder is missing: no groups, no defaults", ["topology", "sinks"]);
-        }
-        else
+        if (Directory.Exists(engine.SinkRoot))
         {
             var business = Path.Combine(engine.SinkRoot, SinkGroupLoader.BusinessDir);
             if (!Directory.Exists(business))
@@ -312,40 +241,6 @@ internal static class ProjectCheck
         }
     }
 
-    /// <summary>Problems of files that failed to parse; files without problems are ok.</summary>
-    private static void AddPerFile(Context context, IReadOnlyList<string> files, IReadOnlyList<ConfigProblem> problems, string okDetail)
-    {
-        foreach (var file in files)
-        {
-            var own = problems.Where(p => SamePath(p.File, file)).ToList();
-            if (own.Count == 0)
-            {
-                context.Report.Add(context.Show(file), CheckResult.Ok, okDetail);
-            }
-            else
-            {
-                context.AddProblems(own);
-            }
-        }
-
-        context.AddProblems(problems.Where(p => !files.Any(f => SamePath(p.File, f))));
-    }
-
-    /// <summary>Line and column of the <paramref name="index"/>-th name of <c>sink_group.oml</c> (or of the key), from the file's syntax tree.</summary>
-    private static (int? Line, int? Column) LocateOmlName(string file, int index)
-    {
-        if (TomlFile.Read(file, new ConfigProblems()) is not { } doc
-            || doc.Get("sink_group")?.Value is not TomlTableNode group
-            || group.Get("oml") is not { } entry)
-        {
-            return (null, null);
-        }
-
-        return entry.Value is TomlArrayNode array && index < array.Items.Count
-            ? (array.Items[index].Line, array.Items[index].Column)
-            : (entry.Line, entry.Column);
-    }
-
     private static bool SamePath(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
 
     private static string Plural(int n, string word) => $"{n} {word}{(n == 1 ? "" : "s")}";
@@ -371,37 +266,6 @@ internal static class ProjectCheck
         {
             var at = Show(problem.File) + (problem.Line is { } l ? $":{l}" + (problem.Column is { } c ? $":{c}" : "") : "");
             Report.Add(at, CheckResult.Fail, DisplayPath.InMessage(Root, problem.Message));
-        }
-
-        /// <summary>A folder named (or defaulted) in conf/wparse.toml is missing: located at its key (or the key's alias) when it is set.</summary>
-        public void MissingFolder(TomlTableNode? engineDoc, string folder, CheckResult result, string key, string[] keyPath, string what, string[]? aliasPath)
-        {
-            var file = Root.Conf(EngineLoader.FileName);
-            var entry = Find(engineDoc, keyPath) ?? (aliasPath is null ? null : Find(engineDoc, aliasPath));
-            var message = entry is null
-                ? $"{what}: {Show(folder)} ({key} not set; that is its default)"
-                : $"{what}: {key} = {Show(folder)}";
-            if (result == CheckResult.Fail)
-            {
-                AddProblem(new ConfigProblem(file, entry?.Line, entry?.Column, message));
-            }
-            else
-            {
-                Report.Add(Show(folder) + "/", result, message);
-            }
-        }
-
-        private static TomlEntry? Find(TomlTableNode? doc, string[] keyPath)
-        {
-            TomlEntry? entry = null;
-            var table = doc;
-            foreach (var key in keyPath)
-            {
-                entry = table?.Get(key);
-                table = entry?.Value as TomlTableNode;
-            }
-
-            return entry;
         }
     }
 }
