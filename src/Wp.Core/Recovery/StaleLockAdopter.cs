@@ -20,6 +20,9 @@ internal enum AdoptOutcome
 
     /// <summary>An I/O error; logged, left for a later attempt.</summary>
     Failed,
+
+    /// <summary>Not a regular file (a symlink, FIFO, folder): never opened; one error line.</summary>
+    Refused,
 }
 
 /// <summary>
@@ -51,6 +54,7 @@ internal sealed class StaleLockAdopter
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly HashSet<string> _reportedLive = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedRefused = new(StringComparer.Ordinal);
 
     public StaleLockAdopter(string rescueRoot, string badFolder, TimeProvider time, ILogger log)
     {
@@ -74,7 +78,7 @@ internal sealed class StaleLockAdopter
         try
         {
             files = Directory.Exists(_root)
-                ? Directory.EnumerateFiles(_root).Where(p => p.EndsWith(RescueFileName.OpenSuffix, StringComparison.Ordinal)).ToList()
+                ? Directory.EnumerateFileSystemEntries(_root).Where(p => p.EndsWith(RescueFileName.OpenSuffix, StringComparison.Ordinal)).ToList()
                 : [];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -99,16 +103,17 @@ internal sealed class StaleLockAdopter
             return AdoptOutcome.Ignored;
         }
 
-        FileStream stream;
+        FileStream? stream;
+        string? refused;
         try
         {
-            stream = new FileStream(lockPath, new FileStreamOptions
+            // Never through a symlink, never a FIFO: adopting truncates and renames (see PlainFiles).
+            stream = PlainFiles.OpenRegular(lockPath, write: true, out refused);
+            if (stream is not null && !PlainFiles.TryLockExclusive(stream))
             {
-                Mode = FileMode.Open,
-                Access = FileAccess.ReadWrite,
-                Share = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, // as RescueWriter: we rename it while holding it
-                BufferSize = 0,
-            });
+                stream.Dispose();
+                throw new IOException("locked by its writer");
+            }
         }
         catch (FileNotFoundException)
         {
@@ -127,6 +132,16 @@ internal sealed class StaleLockAdopter
         {
             _log.Error("recover: cannot open {Path:l} to adopt it: {Error:l}", lockPath, ex.Message);
             return AdoptOutcome.Failed;
+        }
+
+        if (stream is null)
+        {
+            if (_reportedRefused.Add(lockPath))
+            {
+                _log.Error("recover skip: {Path:l}: {Kind:l}: only regular files in the rescue folder are adopted", lockPath, refused);
+            }
+
+            return AdoptOutcome.Refused;
         }
 
         using (stream)
