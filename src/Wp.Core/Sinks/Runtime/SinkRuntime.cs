@@ -291,8 +291,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
             }
             catch (RescueUnavailableException rescueError)
             {
-                Stats.AddNotStored(batch.Count);
-                message += $"; {batch.Count} records could not be stored: {rescueError.Message}";
+                Stats.AddDiverted(rescueError.PartlyStored);
+                Stats.AddNotStored(batch.Count - rescueError.PartlyStored);
+                message += $"; {batch.Count - rescueError.PartlyStored} records could not be stored: {rescueError.Message}";
             }
         }
 
@@ -321,7 +322,8 @@ internal sealed class SinkRuntime : IAsyncDisposable
         }
         catch (RescueUnavailableException ex)
         {
-            throw NotStored(batch.Count, ex, reason: null);
+            Stats.AddDiverted(ex.PartlyStored);
+            throw NotStored(batch.Count - ex.PartlyStored, ex, reason: null);
         }
 
         Stats.AddDiverted(batch.Count);
