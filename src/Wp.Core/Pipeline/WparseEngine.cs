@@ -53,7 +53,7 @@ internal sealed class WparseEngine
         var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
         var budget = new LineBudget(_options.MaxLines);
         var sources = config.Sources.Where(s => s.Enable)
-            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time))
+            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, logger.ForContext("SourceContext", "source")))
             .ToList();
         var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse");
 

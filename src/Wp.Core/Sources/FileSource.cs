@@ -17,13 +17,15 @@ internal sealed class FileSource
     private readonly SpeedLimiter _limiter;
     private readonly LineBudget _budget;
     private readonly TimeProvider _time;
+    private readonly Serilog.ILogger? _log;
 
-    public FileSource(string key, string path, SpeedLimiter limiter, LineBudget budget, TimeProvider time)
+    public FileSource(string key, string path, SpeedLimiter limiter, LineBudget budget, TimeProvider time, Serilog.ILogger? log = null)
     {
         _path = path;
         _limiter = limiter;
         _budget = budget;
         _time = time;
+        _log = log;
         Counters = new SourceCounters(key, path);
     }
 
@@ -64,6 +66,8 @@ internal sealed class FileSource
             _path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
         using var reader = new LineReader(stream);
         var batch = new LineBatch(Counters.Key, BatchLines);
+        long countedInvalid = 0;
+        long countedSplit = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -97,7 +101,23 @@ internal sealed class FileSource
 
                 ReturnUnused(granted - read);
                 Counters.AddLines(read);
-                Counters.SetInvalidUtf8(reader.InvalidUtf8Lines);
+                // Deltas, not totals: a followed file that is reopened starts a new reader, and the
+                // counts of the earlier openings must stay.
+                Counters.AddInvalidUtf8(reader.InvalidUtf8Lines - countedInvalid);
+                countedInvalid = reader.InvalidUtf8Lines;
+                if (reader.OversizedLines > countedSplit)
+                {
+                    if (Counters.AddSplit(reader.OversizedLines - countedSplit))
+                    {
+                        _log?.Warning(
+                            "source {Key}: a line of {Path} is longer than {Max} bytes; it was split into pieces of that size (each parsed as a line; split lines are counted)",
+                            Counters.Key,
+                            _path,
+                            LineReader.MaxLineBytes);
+                    }
+
+                    countedSplit = reader.OversizedLines;
+                }
                 if (batch.IsFull || (read < granted && batch.Count > 0))
                 {
                     await output.WriteAsync(batch, stop);

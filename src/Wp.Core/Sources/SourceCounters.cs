@@ -5,6 +5,7 @@ internal sealed class SourceCounters
 {
     private long _lines;
     private long _invalidUtf8;
+    private long _split;
 
     public SourceCounters(string key, string path)
     {
@@ -22,5 +23,11 @@ internal sealed class SourceCounters
 
     internal void AddLines(long count) => Interlocked.Add(ref _lines, count);
 
-    internal void SetInvalidUtf8(long count) => Interlocked.Exchange(ref _invalidUtf8, count);
+    /// <summary>Lines longer than the line cap that were split into pieces.</summary>
+    public long SplitLines => Interlocked.Read(ref _split);
+
+    internal void AddInvalidUtf8(long count) => Interlocked.Add(ref _invalidUtf8, count);
+
+    /// <summary>Counts split lines; true for the first ones of the run (warn once).</summary>
+    internal bool AddSplit(long count) => count > 0 && Interlocked.Add(ref _split, count) == count;
 }
