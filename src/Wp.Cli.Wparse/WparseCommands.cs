@@ -22,9 +22,9 @@ internal static class WparseCommands
         var stat = CommonOptions.Stat();
         var printStat = CommonOptions.PrintStat();
         var speedLimit = CommonOptions.SpeedLimit();
-        var maxLine = new Option<long>("--max-line", "-n") { Description = "Stop after this many lines in all (0 = no limit)" };
+        var maxLine = CommonOptions.Lines("--max-line", "Stop after this many lines in all (0 = no limit)");
         var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine };
-        command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
+        command.SetAction((result, _) => CliHost.RunAsync("wparse", workRoot: result.GetValue(workRoot), body: async () =>
         {
             using var signals = new ShutdownSignals();
             var options = new WparseOptions(
@@ -33,7 +33,7 @@ internal static class WparseCommands
                 result.GetValue(stat),
                 result.GetValue(printStat),
                 result.GetValue(speedLimit),
-                result.GetValue(maxLine));
+                result.GetValue(maxLine) ?? 0);
             return await new WparseEngine(options, TimeProvider.System).RunAsync(Console.Out, Console.Error, signals.Token);
         }));
         return command;

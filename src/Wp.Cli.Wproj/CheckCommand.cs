@@ -11,9 +11,10 @@ internal static class CheckCommand
     public static Command Create()
     {
         var workRoot = CommonOptions.WorkRoot();
-        var command = new Command("check", "Load every config, WPL and OML file, resolve names and folders; print item, result, detail") { workRoot };
+        var json = WprojOptions.Json();
+        var command = new Command("check", "Load every config, WPL and OML file, resolve names and folders; print item, result, detail") { workRoot, json };
         command.SetAction((result, _) => CliHost.RunAsync(WprojCommands.Tool, () => Task.FromResult(ProjectCheck.Run(
-            new WorkRoot(result.GetValue(workRoot)!), Console.Out, Console.Error, ConsoleStyle.ForStdout()))));
+            new WorkRoot(result.GetValue(workRoot)!), Console.Out, Console.Error, ConsoleStyle.ForStdout(), result.GetValue(json)))));
         return command;
     }
 }

@@ -48,53 +48,79 @@ internal sealed class WparseEngine
             log.Warning("infra group {Group} has no file in {Folder}: its records are counted and dropped", missing, Path.Combine(engine.SinkRoot, "infra.d"));
         }
 
-        var plan = new RoutePlan(rules, models, topology.Business, config.BusinessGroups, topology.Infra);
-        var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
-        var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
-        var budget = new LineBudget(_options.MaxLines);
-        var sources = config.Sources.Where(s => s.Enable)
-            .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, logger.ForContext("SourceContext", "source")))
-            .ToList();
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse");
-
-        // Two queued batches per worker: enough to never starve a worker, few enough that lines do
-        // not wait (and age into older GC generations) in the channel.
-        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 2)
+        var disposed = false;
+        try
         {
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
-        var parseTasks = Enumerable.Range(0, Math.Max(1, engine.ParseWorkers))
-            .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
-            .ToList();
-        using var statStop = new CancellationTokenSource();
-        var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));
-        var monitor = topology.Infra.GetValueOrDefault(InfraGroups.Monitor);
-        var statTask = reporter.RunAsync(
-            window,
-            _options.PrintStat ? stdout : null,
-            monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
-            statStop.Token);
+            var plan = new RoutePlan(rules, models, topology.Business, config.BusinessGroups, topology.Infra);
+            var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
+            var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
+            var budget = new LineBudget(_options.MaxLines);
+            var sources = config.Sources.Where(s => s.Enable)
+                .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, logger.ForContext("SourceContext", "source")))
+                .ToList();
+            var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse");
 
-        var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
-        await Task.WhenAll(parseTasks);
-        await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
-        await statStop.CancelAsync();
-        await statTask;
-        await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
-        failures += await topology.DisposeAsync(log);
+            // Two queued batches per worker: enough to never starve a worker, few enough that lines do
+            // not wait (and age into older GC generations) in the channel.
+            var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 2)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
+            var parseTasks = Enumerable.Range(0, Math.Max(1, engine.ParseWorkers))
+                .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
+                .ToList();
+            using var statStop = new CancellationTokenSource();
+            var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));
+            var monitor = topology.Infra.GetValueOrDefault(InfraGroups.Monitor);
+            var statTask = reporter.RunAsync(
+                window,
+                _options.PrintStat ? stdout : null,
+                monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
+                statStop.Token);
 
-        stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
-        log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
-            parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
+            var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
+            await Task.WhenAll(parseTasks);
+            await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
+            await statStop.CancelAsync();
+            await statTask;
+            await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
+            failures += await topology.DisposeAsync(log);
+            disposed = true;
 
-        foreach (var fatal in topology.Workers.Where(w => w.Fatal is not null))
-        {
-            stderr.WriteLine($"wparse: sink {fatal.Sink.Name} ({fatal.Sink.SourceFile}): {fatal.Fatal!.Message}; {fatal.Abandoned} records not stored");
-            failures++;
+            if (rules.MatcherErrors > 0)
+            {
+                log.Error("wparse: {Count} rule attempts failed inside a matcher (a bug; each counted as a failed attempt); first: {First}", rules.MatcherErrors, rules.FirstMatcherError);
+            }
+
+            stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
+            log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
+                parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
+
+            foreach (var fatal in topology.Workers.Where(w => w.Fatal is not null))
+            {
+                stderr.WriteLine($"wparse: sink {fatal.Sink.Name} ({fatal.Sink.SourceFile}): {fatal.Fatal!.Message}; {fatal.Abandoned} records not stored");
+                failures++;
+            }
+
+            return failures == 0 ? ExitCodes.Success : ExitCodes.RuntimeFailure;
         }
+        finally
+        {
+            if (!disposed)
+            {
+                // An unexpected exception (a bug): stop reading, end the sink workers, and still flush every
+                // primary and seal every rescue file, so what was stored stays stored. The exception goes on
+                // to CliHost (one line on stderr, the stack trace in the log file).
+                await readStop.CancelAsync();
+                foreach (var worker in topology.Workers)
+                {
+                    worker.Complete();
+                }
 
-        return failures == 0 ? ExitCodes.Success : ExitCodes.RuntimeFailure;
+                await topology.DisposeAsync(log);
+            }
+        }
     }
 
     /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>

@@ -14,9 +14,35 @@ namespace Wp.Core.Project;
 internal static class ProjectCheck
 {
     /// <summary>Prints the check table and a headline. Returns 0 when nothing failed, 4 (validation failed) otherwise.</summary>
-    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style)
+    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style, bool json = false)
     {
         var report = Check(root);
+        if (json)
+        {
+            // {"work_root", "result": "pass"|"fail", "failures", "warnings", "items": [{"item","result","detail"}]}
+            JsonOutput.Write(output, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("work_root", root.FullPath);
+                w.WriteString("result", report.Failures > 0 ? "fail" : "pass");
+                w.WriteNumber("failures", report.Failures);
+                w.WriteNumber("warnings", report.Warnings);
+                w.WriteStartArray("items");
+                foreach (var item in report.Items)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("item", item.Item);
+                    w.WriteString("result", item.Result.ToString().ToLowerInvariant());
+                    w.WriteString("detail", item.Detail);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            return report.Failures == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
+        }
+
         output.WriteLine($"wproj check: {root.FullPath}");
         var table = new TextTable(
             new TableColumn("item", Fit: Fit.PathLeft, MinWidth: 24),
