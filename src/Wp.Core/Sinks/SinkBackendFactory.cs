@@ -10,16 +10,18 @@ internal static class SinkBackendFactory
 {
     public static ISinkBackend Create(SinkOptions sink, TimeProvider time) => sink.Type switch
     {
-        "file" => CreateFile(sink),
-        "test_rescue" => new TestRescueBackend(CreateFile(sink), TestRescueSchedule.From(sink.Params, sink.SourceFile), time),
+        "file" => CreateFile(sink, time),
+        "test_rescue" => new TestRescueBackend(CreateFile(sink, time), TestRescueSchedule.From(sink.Params, sink.SourceFile), time),
         "blackhole" => new BlackholeSinkBackend(),
         _ => throw new ConfigException(sink.SourceFile, sink.SourceLine, null, $"sink {sink.Name}: unknown backend type '{sink.Type}'"),
     };
 
-    private static FileSinkBackend CreateFile(SinkOptions sink) =>
-        new(new FileSinkOptions
+    private static FileSinkBackend CreateFile(SinkOptions sink, TimeProvider time) =>
+        new(
+            new FileSinkOptions
         {
             Path = sink.OutputPath ?? throw new ConfigException(sink.SourceFile, sink.SourceLine, null, $"sink {sink.Name}: no output file"),
             Format = sink.Format,
-        });
+        },
+            time);
 }

@@ -109,7 +109,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
             try
             {
-                await _primary.WriteAsync(batch, cancellationToken);
+                await WithTimeoutAsync(_primary.WriteAsync(batch, cancellationToken), "write", cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -150,7 +150,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
             try
             {
-                await _primary.FlushAsync(cancellationToken);
+                await WithTimeoutAsync(_primary.FlushAsync(cancellationToken), "flush", cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -414,6 +414,26 @@ internal sealed class SinkRuntime : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Waits for a primary call at most <see cref="SinkRuntimeOptions.WriteTimeout"/>; past it, throws as a failure of the backend.</summary>
+    private async ValueTask WithTimeoutAsync(ValueTask call, string what, CancellationToken cancellationToken)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            return; // the common case: no task, no timer
+        }
+
+        var task = call.AsTask();
+        try
+        {
+            await task.WaitAsync(_options.WriteTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observe its late failure
+            throw new SinkUnavailableException($"{what} did not finish within {(long)_options.WriteTimeout.TotalMilliseconds} ms (the backend hangs)", ex);
         }
     }
 
