@@ -222,7 +222,7 @@ internal sealed class RecoveryEngine
                 if (next is null)
                 {
                     var idle = Time.GetElapsedTime(lastProgress);
-                    if (!Daemon && idle >= idleExit)
+                    if (!Daemon && idle >= idleExit && !_picker.Settling)
                     {
                         return;
                     }
@@ -233,7 +233,7 @@ internal sealed class RecoveryEngine
                         wait = due;
                     }
 
-                    if (!Daemon && idleExit - idle < wait)
+                    if (!Daemon && idleExit - idle < wait && !_picker.Settling)
                     {
                         wait = idleExit - idle;
                     }

@@ -152,6 +152,13 @@ internal sealed class RescuePicker
         var info = new FileInfo(path);
         var now = _time.GetTimestamp();
         var current = (info.Length, info.LastWriteTimeUtc);
+        if (!_seen.ContainsKey(path) && _time.GetUtcNow() - new DateTimeOffset(info.LastWriteTimeUtc) >= _stableFor)
+        {
+            // Not written for a while (a file left from an earlier run): no need to watch it first.
+            _seen[path] = (current.Length, current.LastWriteTimeUtc, long.MinValue);
+            return true;
+        }
+
         if (_seen.TryGetValue(path, out var seen) && seen.Length == current.Length && seen.Written == current.LastWriteTimeUtc)
         {
             if (seen.SeenAt == long.MinValue)

@@ -19,9 +19,9 @@ internal static class SinkBackendFactory
     private static FileSinkBackend CreateFile(SinkOptions sink, TimeProvider time) =>
         new(
             new FileSinkOptions
-        {
-            Path = sink.OutputPath ?? throw new ConfigException(sink.SourceFile, sink.SourceLine, null, $"sink {sink.Name}: no output file"),
-            Format = sink.Format,
-        },
+            {
+                Path = sink.OutputPath ?? throw new ConfigException(sink.SourceFile, sink.SourceLine, null, $"sink {sink.Name}: no output file"),
+                Format = sink.Format,
+            },
             time);
 }
