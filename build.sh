@@ -29,6 +29,28 @@ aot_toolchain() {
   fi
   command -v clang >/dev/null && command -v ld.lld >/dev/null
 }
+# The database servers the e2e tests start (throwaway instances on loopback, never a system service):
+# PostgreSQL, MariaDB, ClickHouse from Debian, installed when missing and running as root. A
+# temporary policy-rc.d keeps the packages' own services from starting during the install.
+db_servers() {
+  local missing=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+  [ -x /usr/bin/clickhouse-server ] || missing+=(clickhouse-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "build: installing ${missing[*]} for the database tests (Debian packages)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    local policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=yes
+    fi
+    apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; } || true
+    [ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+  fi
+  return 0
+}
 publish() {
   local p mode=()
   if [ -n "$RID" ] && [ "${NATIVE_AOT:-true}" = true ] && aot_toolchain; then
@@ -41,6 +63,8 @@ publish() {
   for p in Wparse Wprescue Wproj Wpgen; do
     dotnet publish "$ROOT/src/Wp.Cli.$p/Wp.Cli.$p.csproj" -c "$CONFIG" -o "$DIST" --nologo -v quiet ${mode[@]+"${mode[@]}"}
   done
+  # WarpParse's newer scripts call the project tool wpadm: the same executable under that name.
+  ln -sf wproj "$DIST/wpadm"
 }
 
 run_tests() {
@@ -72,7 +96,7 @@ cmd="${1:-build}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   build) publish; echo "tools published to $DIST" ;;
-  test) publish; run_tests "$@" ;;
+  test) db_servers; publish; run_tests "$@" ;;
   demo) publish; PATH="$DIST:$PATH" "$ROOT/usecase/core/sink_recovery/run.sh" ;;
   bench) publish; PATH="$DIST:$PATH" "$ROOT/bench/run.sh" "$@" ;;
   micro)

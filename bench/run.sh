@@ -16,6 +16,8 @@
 #   3    wprescue batch, scenario 2's files -> kv    [>= 1.8x mawk]
 #   4    peak RSS of 3 at LINES/10 and LINES         [<= 100 MiB, flat]
 #   5    start-up: wproj stat file, --help of each   [<= 150 ms each]
+#   1b   BENCH_BASELINE_BIN=DIR: scenario 1 with the wparse in DIR (e.g. main's dist/bin), run right
+#        after scenario 1 in every round; the table ends with the ratio of the two (A/B in one run)
 set -euo pipefail
 [ -n "${EPOCHREALTIME:-}" ] || { echo "bench: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 
@@ -98,7 +100,8 @@ timed() { # NAME LINES CMD... : one run, wall and peak RSS recorded under NAME
 expect_lines() { # WHAT GOT WANT
   [ "$2" -eq "$3" ] || { echo "bench: $1 has $2 lines, expected $3" >&2; exit 1; }
 }
-clean_outputs() { rm -rf "$WORK/data/out_dat" "$WORK/data/rescue" "$WORK/logs"; }
+# data/pos: read positions (a second run of the same input would otherwise read nothing).
+clean_outputs() { rm -rf "$WORK/data/out_dat" "$WORK/data/rescue" "$WORK/data/pos" "$WORK/logs"; }
 rescue_entries() { cat "$WORK"/data/rescue/nginx_sink-*.dat 2>/dev/null | wc -l; }
 
 # syslog-ng never exits at end of file: the run is timed until its destination has processed
@@ -144,6 +147,7 @@ REF="mawk naive split -> kv (ref)"
 S1="1 wparse file -> kv file"
 S2="2 wparse sink down -> rescue"
 S3="3 wprescue rescue -> kv file"
+S1B="1b baseline wparse file -> kv file"
 DOWN=(env WP_TEST_RESCUE_UP_MS=0 WP_TEST_RESCUE_DOWN_MS=86400000)
 
 for ((round = 1; round <= RUNS; round++)); do
@@ -162,6 +166,12 @@ for ((round = 1; round <= RUNS; round++)); do
   sink_group file_kv_sink
   timed "$S1" "$LINES" wparse batch --work-root "$WORK"
   expect_lines "scenario 1 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+
+  if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+    clean_outputs
+    timed "$S1B" "$LINES" "$BENCH_BASELINE_BIN/wparse" batch --work-root "$WORK"
+    expect_lines "scenario 1b kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+  fi
 
   clean_outputs
   sink_group file_rescue_sink
@@ -226,6 +236,10 @@ for name in "${ORDER[@]}"; do
     if (w <= 0) w = 0.001
     printf "| %-42s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024 }'
 done
+if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+  awk -v a="$(median "${WALLS[$S1]}")" -v b="$(median "${WALLS[$S1B]}")" 'BEGIN {
+    printf "scenario 1 vs baseline (%s): lines/s ratio %.3f (%+.1f%%), medians of alternating runs\n", ENVIRON["BENCH_BASELINE_BIN"], b / a, (b / a - 1) * 100 }'
+fi
 if [ "$HAS_REPLAY" = 0 ]; then
   echo "(scenarios 3 and 4 skipped: this wprescue has no 'batch' command yet)"
 fi

@@ -12,8 +12,8 @@ internal static class RuleCommand
     public static Command Create()
     {
         var workRoot = CommonOptions.WorkRoot();
-        var count = CommonOptions.Lines("--count", "Lines to write (default: [generator] count)");
-        var speed = CommonOptions.SpeedLimit("Lines per second, 0 = unlimited (default: [generator] speed)");
+        var count = CommonOptions.Lines("--count", "Lines to write (default: [generator] count)", "--line-cnt");
+        var speed = CommonOptions.SpeedLimit("Lines per second, 0 = unlimited (default: [generator] speed)", "-s", "--speed", "--gen-speed");
         var seed = new Option<long?>("--seed")
         {
             Description = $"Random seed (default {RuleGenerator.DefaultSeed}); the same seed, rules and count write the same lines",
@@ -35,7 +35,7 @@ internal static class RuleCommand
             var limiter = new SpeedLimiter(result.GetValue(speed) ?? options.Speed, TimeProvider.System);
 
             var window = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(stat) ?? engine.StatWindowSec));
-            return await GeneratorRun.RunAsync(generator, stop => generator.RunAsync(total, limiter, stop), window, result.GetValue(printStat));
+            return await GeneratorRun.RunAsync(generator, stop => generator.RunAsync(total, limiter, stop), window, result.GetValue(printStat), root, options, "rule");
         }));
         return command;
     }

@@ -12,8 +12,8 @@ internal static class SampleCommand
     public static Command Create()
     {
         var workRoot = CommonOptions.WorkRoot();
-        var count = CommonOptions.Lines("--count", "Lines to write (default: [generator] count)");
-        var speed = CommonOptions.SpeedLimit("Lines per second, 0 = unlimited (default: [generator] speed)");
+        var count = CommonOptions.Lines("--count", "Lines to write (default: [generator] count)", "--line-cnt");
+        var speed = CommonOptions.SpeedLimit("Lines per second, 0 = unlimited (default: [generator] speed)", "-s", "--speed", "--gen-speed");
         var stat = CommonOptions.Stat();
         var printStat = CommonOptions.PrintStat();
         var command = new Command("sample", "Cycle through every models/wpl/**/sample.dat line until N lines are written")
@@ -30,7 +30,7 @@ internal static class SampleCommand
             var limiter = new SpeedLimiter(result.GetValue(speed) ?? options.Speed, TimeProvider.System);
 
             var window = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(stat) ?? engine.StatWindowSec));
-            return await GeneratorRun.RunAsync(generator, stop => generator.RunAsync(total, limiter, stop), window, result.GetValue(printStat));
+            return await GeneratorRun.RunAsync(generator, stop => generator.RunAsync(total, limiter, stop), window, result.GetValue(printStat), root, options, "sample");
         }));
         return command;
     }

@@ -12,7 +12,7 @@ internal static class WprescueCommands
     public static RootCommand Root() =>
         new("wprescue — replay rescue files (data diverted while a sink was down) into the sink each came from, once")
         {
-            Run("daemon", "Keep scanning the rescue folder and replaying until SIGINT, SIGTERM or SIGUSR1", daemon: true, alias: "work"),
+            Run("daemon", "Keep scanning the rescue folder and replaying until SIGTERM, SIGUSR1, SIGHUP or SIGINT", daemon: true, alias: "work"),
             Run("batch", "Replay what there is; exit after idle_exit_sec with nothing to do (exit 5 if files remain unreplayed)", daemon: false),
         };
 

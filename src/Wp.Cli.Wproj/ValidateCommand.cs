@@ -8,7 +8,14 @@ namespace Wp.Cli.Wproj;
 /// <summary><c>wproj validate sink-file [-v] [--input-cnt N] [--json]</c> (also under <c>wproj data</c>): exit 4 on an error-mode failure.</summary>
 internal static class ValidateCommand
 {
+    /// <summary>Alone (<c>wproj data validate</c>, as WarpParse scripts write it) it is <c>validate sink-file</c>.</summary>
     public static Command Create()
+    {
+        var sinkFile = SinkFile(new Command("sink-file", "Check each sink's share of lines against its expectation (sink/defaults.toml, group and sink expect)"));
+        return SinkFile(new Command("validate", "Validate sink outputs against expectations (alone: same as 'validate sink-file')") { sinkFile });
+    }
+
+    private static Command SinkFile(Command command)
     {
         var workRoot = CommonOptions.WorkRoot();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the evidence per sink: group, sink, lines, denominator, ratio, expected, verdict" };
@@ -21,11 +28,12 @@ internal static class ValidateCommand
             }
         });
         var json = WprojOptions.Json();
-        var sinkFile = new Command("sink-file", "Check each sink's share of lines against its expectation (sink/defaults.toml, group and sink expect)")
+        foreach (var option in new Option[] { workRoot, verbose, inputCount, json })
         {
-            workRoot, verbose, inputCount, json,
-        };
-        sinkFile.SetAction((result, _) => CliHost.RunAsync(WprojCommands.Tool, () => Task.FromResult(ExpectCommands.Validate(
+            command.Options.Add(option);
+        }
+
+        command.SetAction((result, _) => CliHost.RunAsync(WprojCommands.Tool, () => Task.FromResult(ExpectCommands.Validate(
             new WorkRoot(result.GetValue(workRoot)!),
             result.GetValue(verbose),
             result.GetValue(inputCount),
@@ -33,6 +41,6 @@ internal static class ValidateCommand
             Console.Out,
             Console.Error,
             ConsoleStyle.ForStdout()))));
-        return new Command("validate", "Validate sink outputs against expectations") { sinkFile };
+        return command;
     }
 }

@@ -1,3 +1,5 @@
+using Wp.Core.Sinks;
+
 namespace Wp.Core.Config;
 
 /// <summary>Connectors: the built-ins (SPEC §7.1) plus connectors/sink.d/**.toml, and how a sink's params merge onto them.</summary>
@@ -84,9 +86,9 @@ internal static class ConnectorLoader
             return null;
         }
 
-        if (!ConnectorTypes.SinkTypes.Contains(type, StringComparer.Ordinal))
+        if (SinkProviders.Find(type) is null)
         {
-            c.Problem(typeEntry!, $"unknown connector type '{type}' for connector '{id}' (known: {string.Join(", ", ConnectorTypes.SinkTypes)})");
+            c.Problem(typeEntry!, $"unknown connector type '{type}' for connector '{id}' (known: {string.Join(", ", SinkProviders.Types)})");
             return null;
         }
 
@@ -104,36 +106,63 @@ internal static class ConnectorLoader
     /// <summary>
     /// Connector params overlaid by the <c>params</c> table of <paramref name="owner"/> (a sink,
     /// a source, the generator output). A key not in the connector's allow_override is a problem
-    /// at the key's line. Returns the merged params and the entries the owner set.
+    /// at the key's line. <c>${NAME}</c> in string values is expanded from the environment
+    /// (SPEC §7.6); an unset variable is a problem naming the file, line and variable (never the value).
     /// </summary>
-    public static Dictionary<string, object> MergeParams(TableReader owner, ConnectorDefinition connector, string ownerName)
+    public static Dictionary<string, object> MergeParams(TableReader owner, ConnectorDefinition connector, string ownerName) =>
+        MergeParams(owner, connector, ownerName, Environment.GetEnvironmentVariable);
+
+    /// <inheritdoc cref="MergeParams(TableReader, ConnectorDefinition, string)"/>
+    public static Dictionary<string, object> MergeParams(TableReader owner, ConnectorDefinition connector, string ownerName, Func<string, string?> environment)
     {
-        var merged = new Dictionary<string, object>(connector.Params, StringComparer.Ordinal);
-        if (owner.SubTable("params") is not { } p)
+        var merged = new Dictionary<string, object>(StringComparer.Ordinal);
+        var fromOwner = new HashSet<string>(StringComparer.Ordinal);
+        if (owner.SubTable("params") is { } p)
         {
-            return merged;
+            foreach (var entry in p.Table.Entries)
+            {
+                p.Entry(entry.Key);
+                if (!connector.AllowOverride.Contains(entry.Key, StringComparer.Ordinal))
+                {
+                    var allowed = connector.AllowOverride.Count == 0 ? "none" : string.Join(", ", connector.AllowOverride);
+                    p.Problem(entry, $"param '{entry.Key}' of {ownerName} may not be overridden: connector '{connector.Id}' allows {allowed}{Suggest.DidYouMean(entry.Key, connector.AllowOverride)}");
+                    continue;
+                }
+
+                fromOwner.Add(entry.Key);
+                // On an unset variable the value stays as written (no follow-up "missing param" problem).
+                ParamExpansion.TryExpand(ConfigFiles.ToPlain(entry.Value), environment, out var value, out var unset);
+                merged[entry.Key] = value;
+                if (unset is not null)
+                {
+                    p.Problem(entry, $"param '{entry.Key}' of {ownerName}: environment variable '{unset}' is not set");
+                }
+            }
+
+            p.Done();
         }
 
-        foreach (var entry in p.Table.Entries)
+        foreach (var (key, raw) in connector.Params)
         {
-            p.Entry(entry.Key);
-            if (!connector.AllowOverride.Contains(entry.Key, StringComparer.Ordinal))
+            if (fromOwner.Contains(key))
             {
-                var allowed = connector.AllowOverride.Count == 0 ? "none" : string.Join(", ", connector.AllowOverride);
-                p.Problem(entry, $"param '{entry.Key}' of {ownerName} may not be overridden: connector '{connector.Id}' allows {allowed}{Suggest.DidYouMean(entry.Key, connector.AllowOverride)}");
                 continue;
             }
 
-            merged[entry.Key] = ConfigFiles.ToPlain(entry.Value);
+            ParamExpansion.TryExpand(raw, environment, out var value, out var unset);
+            merged[key] = value;
+            if (unset is not null)
+            {
+                ParamProblem(owner, connector, key, $"param '{key}' of connector '{connector.Id}' (used by {ownerName}): environment variable '{unset}' is not set");
+            }
         }
 
-        p.Done();
         return merged;
     }
 
     /// <summary>The output of a file-like connector: absolute path of base + file, and the format.</summary>
     public static (string? Path, string Format) FileOutput(
-        WorkRoot root, Dictionary<string, object> merged, TableReader owner, ConnectorDefinition connector, string ownerName, string defaultBase)
+        WorkRoot root, IReadOnlyDictionary<string, object> merged, TableReader owner, ConnectorDefinition connector, string ownerName, string defaultBase, bool withFormat)
     {
         string? Text(string key, string? fallback)
         {
@@ -159,7 +188,7 @@ internal static class ConnectorLoader
         }
 
         var format = SinkFormats.Kv;
-        if (connector.Type != ConnectorTypes.FileSource)
+        if (withFormat)
         {
             var fmt = Text("fmt", SinkFormats.Kv);
             if (fmt is not null && !SinkFormats.All.Contains(fmt, StringComparer.Ordinal))
@@ -172,22 +201,11 @@ internal static class ConnectorLoader
             }
         }
 
-        if (connector.Type == ConnectorTypes.TestRescue)
-        {
-            foreach (var key in new[] { "up_ms", "down_ms" })
-            {
-                if (merged.TryGetValue(key, out var v) && !(v is long n && n >= 0))
-                {
-                    ParamProblem(owner, connector, key, $"param '{key}' of {ownerName} must be a non-negative integer");
-                }
-            }
-        }
-
         return (baseDir is null || file is null ? null : Path.Combine(root.Resolve(baseDir), file), format);
     }
 
     /// <summary>Reports a bad param where it was set: the owner's params entry, else the connector file, else the owner.</summary>
-    private static void ParamProblem(TableReader owner, ConnectorDefinition connector, string key, string message)
+    internal static void ParamProblem(TableReader owner, ConnectorDefinition connector, string key, string message)
     {
         if (owner.Table.Get("params")?.Value is TomlTableNode p && p.Get(key) is { } entry)
         {

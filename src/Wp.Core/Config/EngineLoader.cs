@@ -26,10 +26,18 @@ internal static class EngineLoader
         var log = top.SubTable("log_conf");
         var stat = top.SubTable("stat");
 
-        var rescueRoot = AliasedString(top, "rescue_root", rescue, "path");
-        var sinkRoot = AliasedString(top, "sink_root", topology, "sinks");
-        var srcConf = AliasedString(top, "src_conf", topology, "sources");
-        var speedLimit = Aliased(top, "speed_limit", performance, "rate_limit_rps", (r, k) => r.Integer(k, min: 0));
+        var spellings = new List<ConfigSpelling>();
+        var noEffect = new List<ConfigNote>();
+        var rescueRoot = AliasedString(top, "rescue_root", rescue, "path", spellings);
+        var sinkRoot = AliasedString(top, "sink_root", topology, "sinks", spellings);
+        var srcConf = AliasedString(top, "src_conf", topology, "sources", spellings);
+        var speedLimit = Aliased(top, "speed_limit", performance, "rate_limit_rps", (r, k) => r.Integer(k, min: 0), spellings);
+        var parseWorkers = Aliased(top, "parse_workers", performance, "parse_workers", (r, k) => r.Int32(k, min: 1, max: 1024), spellings);
+        NoEffect(top, "robust", "wp has one robustness behaviour: the per-group on_error strategy", noEffect);
+        foreach (var key in new[] { "reload_timeout_ms", "fetch_timeout_ms", "picker_fetch_timeout_ms" })
+        {
+            NoEffect(performance, key, "wp has no hot reload and no polling picker: sources push lines as they read them", noEffect);
+        }
 
         var logFile = log?.SubTable("file");
         var options = new EngineOptions
@@ -38,10 +46,12 @@ internal static class EngineLoader
             RescueRoot = root.Resolve(rescueRoot ?? "./data/rescue"),
             SinkRoot = root.Resolve(sinkRoot ?? "./sink"),
             SrcConf = root.Resolve(srcConf ?? "./conf/wpsrc.toml"),
+            PosRoot = root.Resolve(top.String("pos_root") ?? "./data/pos"),
             SpeedLimit = speedLimit ?? defaults.SpeedLimit,
-            ParseWorkers = top.Int32("parse_workers", min: 1, max: 1024) ?? defaults.ParseWorkers,
+            ParseWorkers = parseWorkers ?? defaults.ParseWorkers,
             WplRoot = root.Resolve(models?.String("wpl") ?? "./models/wpl"),
             OmlRoot = root.Resolve(models?.String("oml") ?? "./models/oml"),
+            KnowledgeRoot = root.Resolve(models?.String("knowledge") ?? "./models/knowledge"),
             Rescue = ReadRescue(rescue),
             Log = new LogOptions
             {
@@ -55,6 +65,9 @@ internal static class EngineLoader
                 Path = root.Resolve(logFile?.String("path") ?? "./logs"),
             },
             StatWindowSec = stat?.Int32("window_sec", min: 1, max: MaxSeconds) ?? defaults.StatWindowSec,
+            StatRequests = ReadStatRequests(stat, noEffect),
+            Spellings = spellings,
+            NoEffect = noEffect,
         };
 
         foreach (var reader in new[] { topology, performance, rescue, models, logFile, log, stat, top })
@@ -63,6 +76,45 @@ internal static class EngineLoader
         }
 
         return options;
+    }
+
+    /// <summary>The stages an upstream <c>[[stat.STAGE]]</c> table may name.</summary>
+    public static readonly IReadOnlyList<string> StatStages = ["pick", "parse", "sink"];
+
+    /// <summary>Upstream's <c>[[stat.pick]]</c>, <c>[[stat.parse]]</c>, <c>[[stat.sink]]</c>: key, target, fields, top_n.</summary>
+    private static List<StatRequest> ReadStatRequests(TableReader? stat, List<ConfigNote> noEffect)
+    {
+        var result = new List<StatRequest>();
+        foreach (var stage in StatStages)
+        {
+            foreach (var t in stat?.TableArray(stage) ?? [])
+            {
+                var key = t.String("key") ?? $"{stage}_stat";
+                var target = t.String("target") ?? "*";
+                var fields = t.StringList("fields") ?? [];
+                var topN = t.Int32("top_n", min: 1, max: 1_000_000);
+                if (fields.Count > 0)
+                {
+                    var at = t.Table.Get("fields")!;
+                    noEffect.Add(new ConfigNote(t.File, at.Line, at.Column,
+                        $"stat.{stage} '{key}': fields = [{string.Join(", ", fields)}] has no effect: wp counts per {stage} item, not per field value"));
+                }
+
+                t.Done();
+                result.Add(new StatRequest(stage, key, target, fields, topN));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Marks an upstream key as known and notes that it changes nothing here.</summary>
+    private static void NoEffect(TableReader? owner, string key, string why, List<ConfigNote> notes)
+    {
+        if (owner?.Entry(key) is { } entry)
+        {
+            notes.Add(new ConfigNote(owner.File, entry.Line, entry.Column, $"{owner.Name(key)} is read but has no effect in wp: {why}"));
+        }
     }
 
     private static RescueOptions ReadRescue(TableReader? rescue)
@@ -106,14 +158,15 @@ internal static class EngineLoader
         return level;
     }
 
-    private static string? AliasedString(TableReader canonicalOwner, string key, TableReader? aliasOwner, string aliasKey) =>
-        Aliased(canonicalOwner, key, aliasOwner, aliasKey, (r, k) => r.String(k));
+    private static string? AliasedString(TableReader canonicalOwner, string key, TableReader? aliasOwner, string aliasKey, List<ConfigSpelling> spellings) =>
+        Aliased(canonicalOwner, key, aliasOwner, aliasKey, (r, k) => r.String(k), spellings);
 
     /// <summary>
     /// A key that also has an alias (SPEC §2 newer upstream layout). Setting both is a problem,
     /// because which one wins would be a silent guess.
     /// </summary>
-    private static T? Aliased<T>(TableReader canonicalOwner, string key, TableReader? aliasOwner, string aliasKey, Func<TableReader, string, T?> read)
+    private static T? Aliased<T>(
+        TableReader canonicalOwner, string key, TableReader? aliasOwner, string aliasKey, Func<TableReader, string, T?> read, List<ConfigSpelling> spellings)
     {
         var value = read(canonicalOwner, key);
         if (aliasOwner is null || aliasOwner.Table.Get(aliasKey) is not { } aliasEntry)
@@ -128,6 +181,7 @@ internal static class EngineLoader
             return value;
         }
 
+        spellings.Add(new ConfigSpelling(aliasOwner.Name(aliasKey), canonicalOwner.Name(key)));
         return aliasValue;
     }
 }

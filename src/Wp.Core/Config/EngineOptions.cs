@@ -14,6 +14,12 @@ internal sealed class EngineOptions
     /// <summary>The sources file. Default <c>./conf/wpsrc.toml</c>.</summary>
     public required string SrcConf { get; init; }
 
+    /// <summary>
+    /// File sources keep their read positions here, one <c>&lt;key&gt;.pos</c> each (SPEC §4.1).
+    /// Default <c>./data/pos</c>; null (only when built in code) keeps no positions.
+    /// </summary>
+    public string? PosRoot { get; init; }
+
     /// <summary>Read rate cap in lines/s for wparse sources and wprescue replay; 0 = unlimited.</summary>
     public long SpeedLimit { get; init; }
 
@@ -32,7 +38,36 @@ internal sealed class EngineOptions
 
     /// <summary>Stat window in seconds. Default 60; <c>--stat N</c> overrides.</summary>
     public int StatWindowSec { get; init; } = 60;
+
+    /// <summary>
+    /// <c>[[stat.pick]]</c>, <c>[[stat.parse]]</c>, <c>[[stat.sink]]</c> (upstream): which rows of a
+    /// stage the stat tables show. Empty (the default): every row.
+    /// </summary>
+    public IReadOnlyList<StatRequest> StatRequests { get; init; } = [];
+
+    /// <summary>Folder of <c>knowdb.toml</c> and its CSV tables (<c>[models] knowledge</c>). Default <c>./models/knowledge</c>.</summary>
+    public string KnowledgeRoot { get; init; } = "";
+
+    /// <summary>Keys read under their upstream spelling instead of the seed's (<c>wproj check</c> lists them).</summary>
+    public IReadOnlyList<ConfigSpelling> Spellings { get; init; } = [];
+
+    /// <summary>Upstream keys that are accepted but change nothing in wp (<c>wproj check</c> warns about each).</summary>
+    public IReadOnlyList<ConfigNote> NoEffect { get; init; } = [];
 }
+
+/// <summary>A key read under its upstream spelling: <c>[performance] parse_workers</c> for <c>parse_workers</c>.</summary>
+/// <param name="Read">The spelling found in the file.</param>
+/// <param name="Canonical">The seed-layout spelling it stands for.</param>
+internal sealed record ConfigSpelling(string Read, string Canonical);
+
+/// <summary>An accepted key worth a warning (file:line and why).</summary>
+internal sealed record ConfigNote(string File, int Line, int Column, string Message);
+
+/// <summary>
+/// One <c>[[stat.STAGE]]</c> table (upstream): rows of <see cref="Stage"/> whose name or target
+/// matches <see cref="Target"/> (<c>*</c> wildcard), the <see cref="TopN"/> largest by total.
+/// </summary>
+internal sealed record StatRequest(string Stage, string Key, string Target, IReadOnlyList<string> Fields, int? TopN);
 
 /// <summary><c>[rescue]</c> tuning (SPEC §3).</summary>
 internal sealed class RescueOptions

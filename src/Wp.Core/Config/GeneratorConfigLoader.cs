@@ -49,8 +49,11 @@ internal static class GeneratorConfigLoader
         var mode = gen?.OneOf("mode", "sample", "rule") == "rule" ? GeneratorMode.Rule : GeneratorMode.Sample;
         var count = gen?.Integer("count", min: 0) ?? defaults.Count;
         var speed = gen?.Integer("speed", min: 0) ?? defaults.Speed;
+        var parallel = gen?.Int32("parallel", min: 1, max: 1024) ?? defaults.Parallel;
         gen?.Done();
+        var log = ReadLogging(root, top.SubTable("logging"));
 
+        var outputName = output?.String("name");
         var connect = output?.String("connect");
         var connectEntry = output?.Table.Get("connect");
         var connector = connectors.GetValueOrDefault(connect ?? DefaultConnect);
@@ -74,12 +77,15 @@ internal static class GeneratorConfigLoader
             }
 
             var merged = ConnectorLoader.MergeParams(owner, withDefaults, "the generator output");
-            var (path, format) = ConnectorLoader.FileOutput(root, merged, owner, withDefaults, "the generator output", BuiltInConnectors.DefaultSinkBase);
+            var (path, format) = ConnectorLoader.FileOutput(root, merged, owner, withDefaults, "the generator output", BuiltInConnectors.DefaultSinkBase, withFormat: true);
             result = new GeneratorOptions
             {
                 Mode = mode,
                 Count = count,
                 Speed = speed,
+                Parallel = parallel,
+                OutputName = outputName,
+                Log = log,
                 Connect = connector.Id,
                 Params = merged,
                 OutputPath = path ?? "",
@@ -90,5 +96,43 @@ internal static class GeneratorConfigLoader
         output?.Done();
         top.Done();
         return result;
+    }
+
+    /// <summary>Upstream's <c>[logging]</c>: level, output (file | console | both), file_path. Default: warnings into logs/wpgen.log.</summary>
+    private static LogOptions ReadLogging(WorkRoot root, TableReader? logging)
+    {
+        if (logging is null)
+        {
+            return new LogOptions { Level = "warn", Path = root.LogsDir };
+        }
+
+        var level = logging.String("level");
+        if (level is not null)
+        {
+            try
+            {
+                Hosting.LogLevelSpec.Parse(level, logging.File);
+            }
+            catch (ConfigException)
+            {
+                logging.Problem(logging.Table.Get("level")!,
+                    $"logging.level: '{level}' is not LEVEL[,TARGET=LEVEL...] with LEVEL one of {string.Join(" | ", EngineLoader.LogLevels)}");
+                level = null;
+            }
+        }
+
+        var options = new LogOptions
+        {
+            Level = level ?? "warn",
+            Output = logging.OneOf("output", "file", "console", "both") switch
+            {
+                "console" => LogOutput.Console,
+                "both" => LogOutput.Both,
+                _ => LogOutput.File,
+            },
+            Path = Path.TrimEndingDirectorySeparator(root.Resolve(logging.String("file_path") ?? "./logs")),
+        };
+        logging.Done();
+        return options;
     }
 }

@@ -12,6 +12,18 @@ internal sealed class GeneratorOptions
     /// <summary><c>[generator] speed</c>: lines/s; 0 = unlimited (the default).</summary>
     public long Speed { get; init; }
 
+    /// <summary>
+    /// <c>[generator] parallel</c> (upstream): generator workers. <c>count</c> and <c>speed</c> are
+    /// totals over all workers, so the output is the same for any value; wp writes with one. Default 1.
+    /// </summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary><c>[output] name</c> (upstream): names the output in messages. Default none.</summary>
+    public string? OutputName { get; init; }
+
+    /// <summary><c>[logging]</c> (upstream): logs/wpgen.log. Default warnings, file, ./logs.</summary>
+    public LogOptions Log { get; init; } = new() { Level = "warn" };
+
     /// <summary><c>[output] connect</c>: a file-like sink connector. Default <c>file_raw_sink</c>.</summary>
     public string Connect { get; init; } = "file_raw_sink";
 

@@ -29,6 +29,9 @@ internal sealed class ProjectConfig
     /// <summary>The OML models of <c>[models] oml</c> (empty when the folder is absent).</summary>
     public required IReadOnlyList<OmlModel> Models { get; init; }
 
+    /// <summary>models/knowledge/knowdb.toml and its CSV tables; null when there is no knowdb.toml.</summary>
+    public KnowledgeBase? Knowledge { get; init; }
+
     public IEnumerable<SinkGroupOptions> AllGroups => BusinessGroups.Concat(InfraGroups.Values);
 
     public IEnumerable<SinkOptions> AllSinks => AllGroups.SelectMany(g => g.Sinks);

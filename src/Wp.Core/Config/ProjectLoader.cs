@@ -51,15 +51,7 @@ internal static class ProjectLoader
         var engine = EngineLoader.Read(root, engineDoc, engineFile, problems);
         var connectors = ConnectorLoader.Load(root, problems);
 
-        var sources = new List<SourceOptions>();
-        if (!File.Exists(engine.SrcConf))
-        {
-            problems.Add(engine.SrcConf, "sources file not found (src_conf in conf/wparse.toml)");
-        }
-        else if (TomlFile.Read(engine.SrcConf, problems) is { } srcDoc)
-        {
-            sources = SourcesLoader.Read(root, srcDoc, engine.SrcConf, connectors, problems);
-        }
+        var sources = SourcesLoader.Load(root, engine.SrcConf, connectors, problems);
 
         var expectDefaults = ExpectLoader.BuiltInDefaults;
         var defaultsFile = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
@@ -76,6 +68,7 @@ internal static class ProjectLoader
             infra.TryAdd(group.Name, group);
         }
 
+        var knowledge = KnowledgeLoader.Load(root, engine.KnowledgeRoot, problems);
         CheckUniqueNames(business.Concat(infraList), problems);
         CheckUniqueOutputs(business.Concat(infraList), problems);
         if (!Directory.Exists(engine.SinkRoot))
@@ -108,6 +101,7 @@ internal static class ProjectLoader
             ExpectDefaults = expectDefaults,
             Rules = rules!,
             Models = models!,
+            Knowledge = knowledge,
         };
         return new ProjectValidation(config, engine, engineDoc, rules, models, sorted);
     }

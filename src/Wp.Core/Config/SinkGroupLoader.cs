@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Wp.Core.Sinks;
 
 namespace Wp.Core.Config;
 
@@ -167,9 +168,9 @@ internal static partial class SinkGroupLoader
             return null;
         }
 
-        if (connectors.GetValueOrDefault(connect) is not { } connector || !ConnectorTypes.SinkTypes.Contains(connector.Type, StringComparer.Ordinal))
+        if (connectors.GetValueOrDefault(connect) is not { } connector || SinkProviders.Find(connector.Type) is not { } provider)
         {
-            var known = connectors.Values.Where(c => ConnectorTypes.SinkTypes.Contains(c.Type, StringComparer.Ordinal))
+            var known = connectors.Values.Where(c => SinkProviders.Find(c.Type) is not null)
                 .Select(c => c.Id).Order(StringComparer.Ordinal);
             s.Problem(s.Table.Get("connect")!, $"unknown connector '{connect}' for sink '{name}' (known: {string.Join(", ", known)}){Suggest.DidYouMean(connect, known)}");
             s.Entry("params");
@@ -179,24 +180,19 @@ internal static partial class SinkGroupLoader
 
         var ownerName = $"sink '{name}'";
         var merged = ConnectorLoader.MergeParams(s, connector, ownerName);
-        string? outputPath = null;
-        var format = SinkFormats.Kv;
-        if (connector.IsFileLike)
-        {
-            (outputPath, format) = ConnectorLoader.FileOutput(root, merged, s, connector, ownerName, BuiltInConnectors.DefaultSinkBase);
-        }
+        var settings = provider.Read(new SinkParams(root, s, connector, merged, ownerName));
 
         s.Done();
         return new SinkOptions
         {
             Name = name,
             Group = group,
+            IsNamed = explicitName is not null,
             Connect = connect,
             Type = connector.Type,
             Params = merged,
             Expect = expect,
-            OutputPath = outputPath,
-            Format = format,
+            Settings = settings,
             SourceFile = s.File,
             SourceLine = s.Line,
         };

@@ -1,3 +1,5 @@
+using Wp.Core.Sinks;
+
 namespace Wp.Core.Config;
 
 /// <summary>A sink group file (SPEC §6.1), business or infra, fully resolved.</summary>
@@ -46,11 +48,20 @@ internal sealed class SinkOptions
 
     public required string Group { get; init; }
 
+    /// <summary>False when the group file gave no <c>name</c> and <see cref="Name"/> is <c>&lt;group&gt;_&lt;index&gt;</c>.</summary>
+    public bool IsNamed { get; init; } = true;
+
     /// <summary>Connector id as written.</summary>
     public required string Connect { get; init; }
 
-    /// <summary>Backend type of the connector: file, test_rescue, blackhole.</summary>
+    /// <summary>Backend type of the connector (a <see cref="ISinkProvider.Type"/>).</summary>
     public required string Type { get; init; }
+
+    /// <summary>The typed settings the provider read from <see cref="Params"/>; null when they had problems.</summary>
+    public ISinkSettings? Settings { get; init; }
+
+    /// <summary>What the stat tables show as this sink's target (a path, or a server and table; never a secret).</summary>
+    public string Target => Settings?.Target ?? Type;
 
     /// <summary>Connector defaults overridden by the sink's allowed params.</summary>
     public required IReadOnlyDictionary<string, object> Params { get; init; }
@@ -58,10 +69,10 @@ internal sealed class SinkOptions
     public ExpectOptions? Expect { get; init; }
 
     /// <summary>For file-like sinks: the absolute output path (base + file); otherwise null.</summary>
-    public string? OutputPath { get; init; }
+    public string? OutputPath => Settings?.OutputPath;
 
     /// <summary>Output format for file-like sinks: kv, json, raw, proto-text.</summary>
-    public string Format { get; init; } = "kv";
+    public string Format => Settings?.Format ?? SinkFormats.Kv;
 
     public required string SourceFile { get; init; }
 
@@ -85,29 +96,16 @@ internal sealed class ConnectorDefinition
     public int? SourceLine { get; init; }
 
     /// <summary>Sinks of this type write a file: <c>base</c> + <c>file</c> give the output path, <c>fmt</c> the format.</summary>
-    public bool IsFileLike => ConnectorTypes.IsFileLike(Type);
+    public bool IsFileLike => SinkProviders.Find(Type)?.WritesFile == true;
 }
 
-/// <summary>The connector types (backends) the suite knows.</summary>
+/// <summary>The source connector types (sink types are those of <see cref="SinkProviders"/>).</summary>
 internal static class ConnectorTypes
 {
-    /// <summary>Sink writing records to a file (SPEC §7.2 formats).</summary>
-    public const string File = "file";
-
-    /// <summary>File sink whose availability alternates up/down (SPEC §7.3).</summary>
-    public const string TestRescue = "test_rescue";
-
-    /// <summary>Sink that accepts and discards everything.</summary>
-    public const string Blackhole = "blackhole";
-
     /// <summary>Source reading a file line by line (SPEC §4).</summary>
     public const string FileSource = "file_source";
 
-    public static readonly IReadOnlyList<string> SinkTypes = [File, TestRescue, Blackhole];
-
     public static readonly IReadOnlyList<string> SourceTypes = [FileSource];
-
-    public static bool IsFileLike(string type) => type is File or TestRescue;
 }
 
 /// <summary>Output formats of file-like sinks (SPEC §7.2).</summary>

@@ -13,6 +13,9 @@ internal sealed class SourceOptions
     /// <summary>Connector defaults merged with the source's own params.</summary>
     public required IReadOnlyDictionary<string, object> Params { get; init; }
 
+    /// <summary>The file the source is declared in.</summary>
+    public string? SourceFile { get; init; }
+
     /// <summary>For file sources: the absolute path of the file read (base + file).</summary>
     public required string Path { get; init; }
 }

@@ -129,17 +129,25 @@ internal sealed class TableReader
         return value;
     }
 
-    /// <summary>A string that must be one of <paramref name="allowed"/> (exact, case-sensitive).</summary>
+    /// <summary>
+    /// A string that must be one of <paramref name="allowed"/>, compared ignoring case (upstream
+    /// writes <c>output = "File"</c>); returns the spelling of <paramref name="allowed"/>.
+    /// </summary>
     public string? OneOf(string key, params string[] allowed)
     {
         var value = String(key);
-        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        if (value is null)
         {
-            Problem(Table.Get(key)!, $"{Name(key)} must be one of {string.Join(" | ", allowed)} (got '{value}')");
             return null;
         }
 
-        return value;
+        var match = allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            Problem(Table.Get(key)!, $"{Name(key)} must be one of {string.Join(" | ", allowed)} (got '{value}')");
+        }
+
+        return match;
     }
 
     public IReadOnlyList<string>? StringList(string key)

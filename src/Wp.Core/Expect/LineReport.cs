@@ -21,6 +21,9 @@ internal sealed record SinkLines(SinkGroupOptions Group, SinkOptions Sink, LineC
 
     /// <summary>Lines of the output file; 0 for a missing file or a sink without one.</summary>
     public long Lines => Count?.Lines ?? 0;
+
+    /// <summary>Records of this sink still in rescue files (sealed or orphaned), waiting for wprescue.</summary>
+    public long PendingRescue { get; init; }
 }
 
 /// <summary>Line counts of a work root's sources and sink outputs (SPEC §11 <c>wproj stat</c>).</summary>
@@ -58,6 +61,9 @@ internal sealed class LineReport
             ? []
             : OrderedGroups(config).SelectMany(g => g.Sinks.Select(s => (Group: g, Sink: s))).ToList();
 
+        var pending = scope == StatScope.Sources
+            ? new Dictionary<string, long>()
+            : PendingRescue.PerSink(config.Engine.RescueRoot, config.AllSinks.Select(s => s.Name).ToHashSet(StringComparer.Ordinal));
         var counts = LineCounter.CountAll(
             sources.Select(s => s.Path).Concat(sinks.Where(s => s.Sink.OutputPath is not null).Select(s => s.Sink.OutputPath!)));
         return new LineReport
@@ -65,7 +71,10 @@ internal sealed class LineReport
             Root = config.WorkRoot,
             Scope = scope,
             Sources = sources.Select(s => new SourceLines(s, counts[s.Path])).ToList(),
-            Sinks = sinks.Select(s => new SinkLines(s.Group, s.Sink, s.Sink.OutputPath is { } p ? counts[p] : null)).ToList(),
+            Sinks = sinks.Select(s => new SinkLines(s.Group, s.Sink, s.Sink.OutputPath is { } p ? counts[p] : null)
+            {
+                PendingRescue = pending.GetValueOrDefault(s.Sink.Name),
+            }).ToList(),
         };
     }
 }

@@ -85,6 +85,7 @@ internal static class StatOutput
         json.StringOrNull("path", s.Sink.OutputPath is { } p ? DisplayPath.Of(report.Root, p) : null);
         json.WriteBoolean("exists", s.Count?.Exists ?? false);
         json.NumberOrNull("lines", s.Count?.Lines);
+        json.WriteNumber("rescue_pending", s.PendingRescue);
     }
 
     /// <summary>In the LINES column: the output file does not exist (it counts as 0 lines).</summary>
@@ -140,20 +141,23 @@ internal static class StatOutput
     private static void WriteSinks(LineReport report, TextWriter output, ConsoleStyle style)
     {
         output.WriteLine("sinks");
-        var table = new TextTable(
+        var pending = report.Sinks.Any(s => s.PendingRescue > 0);
+        TableColumn[] columns =
+        [
             new TableColumn("scope"),
             new TableColumn("group", Fit: Fit.Right, MinWidth: 9),
             new TableColumn("sink", Fit: Fit.Right, MinWidth: 12),
             new TableColumn("lines", AlignRight: true),
-            new TableColumn("path", Fit: Fit.PathLeft, MinWidth: 20));
+            .. pending ? [new TableColumn("rescue", AlignRight: true)] : Array.Empty<TableColumn>(),
+            new TableColumn("path", Fit: Fit.PathLeft, MinWidth: 20),
+        ];
+        var table = new TextTable(columns);
         foreach (var s in report.Sinks)
         {
-            table.Add(
-                s.Scope,
-                s.Group.Name,
-                s.Sink.Name,
-                LinesCell(s),
-                PathCell(report, s));
+            TableCell[] cells = pending
+                ? [s.Scope, s.Group.Name, s.Sink.Name, LinesCell(s), s.PendingRescue > 0 ? new TableCell(Number(s.PendingRescue), Tone.Warn) : new TableCell("0", Tone.Dim), PathCell(report, s)]
+                : [s.Scope, s.Group.Name, s.Sink.Name, LinesCell(s), PathCell(report, s)];
+            table.Add(cells);
         }
 
         table.AddRule();
@@ -164,6 +168,11 @@ internal static class StatOutput
         if (report.Sinks.Any(x => x.Count is { Exists: false }))
         {
             output.WriteLine("missing: the output file does not exist; it counts as 0 lines");
+        }
+
+        if (pending)
+        {
+            output.WriteLine("rescue: records still in rescue files (sealed or orphaned), not yet in the sink; wprescue replays them");
         }
     }
 }

@@ -41,12 +41,41 @@ internal static class ValidateOutput
             WriteWrapped(output, style, word, tone, $"{where}: {finding.Message}");
         }
 
+        foreach (var note in PendingRescueNotes(report))
+        {
+            WriteWrapped(output, style, "note", Tone.Warn, note);
+        }
+
         foreach (var group in ignored)
         {
             var why = group.Denominator == 0
                 ? $"denominator ({group.Settings.Basis}) is 0"
                 : $"denominator {group.Denominator} ({group.Settings.Basis}) below min_samples {group.Settings.MinSamples}";
             WriteWrapped(output, style, "skip", Tone.Dim, $"group {group.Group.Name} ignored: {why}");
+        }
+    }
+
+    /// <summary>
+    /// For each failed sink with records still in rescue files: whether counting them would pass —
+    /// a FAIL that is only data not yet replayed says so (issue 11), so nobody hunts a lost record.
+    /// </summary>
+    public static IEnumerable<string> PendingRescueNotes(ValidationReport report)
+    {
+        foreach (var group in report.Groups)
+        {
+            foreach (var sink in group.Sinks.Where(s => s.Verdict is Verdict.Fail or Verdict.Warn && s.Lines.PendingRescue > 0))
+            {
+                var pending = sink.Lines.PendingRescue;
+                var denominator = group.Denominator + (group.Settings.Basis == EffectiveExpect.GroupInput ? pending : 0);
+                var share = denominator == 0 ? 0 : (double)(sink.Lines.Lines + pending) / denominator;
+                var e = sink.Expect;
+                var within = (e.Ratio is not { } ratio || Math.Abs(share - ratio) <= (e.Tol ?? 0) + 1e-12)
+                    && (e.Min is not { } min || share >= min)
+                    && (e.Max is not { } max || share <= max);
+                yield return within
+                    ? $"{sink.Lines.Sink.Name} ({group.Group.Name}): explained by pending rescue data: {pending} records are still in rescue files; with them the share is {Share(share)}, within the expectation. Run wprescue, then validate again."
+                    : $"{sink.Lines.Sink.Name} ({group.Group.Name}): {pending} records are still in rescue files; even with them the share would be {Share(share)}, so the failure is not only pending rescue data.";
+            }
         }
     }
 
@@ -57,6 +86,13 @@ internal static class ValidateOutput
         json.WriteString("result", report.Result);
         json.WriteNumber("errors", report.Errors);
         json.WriteNumber("warnings", report.Warnings);
+        json.WriteStartArray("notes");
+        foreach (var note in PendingRescueNotes(report))
+        {
+            json.WriteStringValue(note);
+        }
+
+        json.WriteEndArray();
         json.WriteNumber("total_input", report.TotalInput);
         json.WriteString("total_input_from", report.TotalInputFromOption ? "input_cnt" : "sources");
         json.WriteStartArray("groups");

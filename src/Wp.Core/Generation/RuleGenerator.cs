@@ -45,11 +45,11 @@ internal sealed class RuleGenerator : IStatSource
         }
     }
 
-    /// <summary>Writes <paramref name="count"/> lines (replacing the output file), honouring <paramref name="limiter"/>.</summary>
+    /// <summary>Writes <paramref name="count"/> lines (replacing the output file by a rename once written), honouring <paramref name="limiter"/>.</summary>
     public async Task RunAsync(long count, SpeedLimiter limiter, CancellationToken stop)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_outputPath)!);
-        await using var output = new StreamWriter(_outputPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 20);
+        await using var file = new ReplacingFile(_outputPath);
+        var output = new StreamWriter(file.Stream, new UTF8Encoding(false), bufferSize: 1 << 20, leaveOpen: true);
         using var batch = new TextBuffer(1 << 18);
         var lines = _rules.Open(_seed);
         var written = 0L;
@@ -72,8 +72,11 @@ internal sealed class RuleGenerator : IStatSource
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped by a signal: what was generated so far is flushed below.
+            // Stopped by a signal: what was generated so far is kept.
         }
+
+        await output.DisposeAsync();
+        file.Commit();
     }
 
     public IEnumerable<StatRow> Snapshot()

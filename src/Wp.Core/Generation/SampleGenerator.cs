@@ -42,11 +42,11 @@ internal sealed class SampleGenerator : IStatSource
             .ToList();
     }
 
-    /// <summary>Writes <paramref name="count"/> lines (replacing the output file), honouring <paramref name="limiter"/>.</summary>
+    /// <summary>Writes <paramref name="count"/> lines (replacing the output file by a rename once written), honouring <paramref name="limiter"/>.</summary>
     public async Task RunAsync(long count, SpeedLimiter limiter, CancellationToken stop)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_outputPath)!);
-        await using var output = new StreamWriter(_outputPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 20);
+        await using var file = new ReplacingFile(_outputPath);
+        var output = new StreamWriter(file.Stream, new UTF8Encoding(false), bufferSize: 1 << 20, leaveOpen: true);
         var next = 0;
         try
         {
@@ -65,8 +65,11 @@ internal sealed class SampleGenerator : IStatSource
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped by a signal: what was generated so far is flushed below.
+            // Stopped by a signal: what was generated so far is kept.
         }
+
+        await output.DisposeAsync();
+        file.Commit();
     }
 
     public IEnumerable<StatRow> Snapshot()

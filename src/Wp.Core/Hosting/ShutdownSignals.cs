@@ -3,9 +3,16 @@ using System.Runtime.InteropServices;
 namespace Wp.Core.Hosting;
 
 /// <summary>
-/// Turns SIGINT, SIGTERM and SIGUSR1 into one cancellation token for a graceful stop (SPEC §9.7,
-/// §10). The default action (immediate exit) is cancelled so in-flight batches finish and flush.
+/// Turns SIGINT, SIGTERM, SIGUSR1 and SIGHUP into one cancellation token for a graceful stop
+/// (SPEC §4.1, §9.7, §10). The default action (immediate exit) is cancelled so in-flight batches
+/// finish and flush. SIGHUP is a stop, not a reload: closing the SSH session of a daemon started in
+/// it must end the daemon cleanly (final table, sealed rescue files, saved positions), never kill it.
 /// </summary>
+/// <remarks>
+/// A daemon started with <c>&amp;</c> from a non-interactive shell script inherits SIGINT (and
+/// SIGQUIT) as ignored (POSIX job control is off in scripts), and a signal ignored at exec cannot
+/// be caught: stop such daemons with SIGTERM or SIGUSR1.
+/// </remarks>
 internal sealed class ShutdownSignals : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -15,6 +22,11 @@ internal sealed class ShutdownSignals : IDisposable
     {
         Register(PosixSignal.SIGINT);
         Register(PosixSignal.SIGTERM);
+        if (!OperatingSystem.IsWindows())
+        {
+            Register(PosixSignal.SIGHUP);
+        }
+
         if (!OperatingSystem.IsWindows())
         {
             // PosixSignalRegistration takes raw signal numbers on Unix; SIGUSR1 differs by platform.
@@ -51,6 +63,7 @@ internal sealed class ShutdownSignals : IDisposable
     {
         PosixSignal.SIGINT => "SIGINT",
         PosixSignal.SIGTERM => "SIGTERM",
+        PosixSignal.SIGHUP => "SIGHUP",
         _ => "SIGUSR1",
     };
 }

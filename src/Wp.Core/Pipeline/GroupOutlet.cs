@@ -1,5 +1,6 @@
 using Wp.Core.Records;
 using Wp.Core.Stats;
+using Wp.Core.Sources.Acks;
 
 namespace Wp.Core.Pipeline;
 
@@ -33,7 +34,8 @@ internal sealed class GroupOutlet : IStatSource
         }
     }
 
-    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, CancellationToken cancellationToken)
+    /// <summary>Posts to every sink of the group; each takes a hold on <paramref name="ack"/> until it has stored the chunk.</summary>
+    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken)
     {
         if (Sinks.Count == 0)
         {
@@ -43,7 +45,7 @@ internal sealed class GroupOutlet : IStatSource
 
         foreach (var sink in Sinks)
         {
-            await sink.PostAsync(chunk, cancellationToken);
+            await sink.PostAsync(chunk, ack, cancellationToken);
         }
     }
 }

@@ -38,9 +38,13 @@ internal sealed class ParseWorker
             {
                 if (chunks[i] is { } chunk)
                 {
-                    await _plan.Outlet(i).PostAsync(chunk, CancellationToken.None);
+                    await _plan.Outlet(i).PostAsync(chunk, batch.Ack, CancellationToken.None);
                 }
             }
+
+            // Every sink that took records of this batch holds its ticket now; a batch that made
+            // no record (blank lines only) is complete here.
+            batch.Ack?.Release();
         }
     }
 

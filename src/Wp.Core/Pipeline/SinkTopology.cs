@@ -3,6 +3,7 @@ using Wp.Core.Config;
 using Wp.Core.Records;
 using Wp.Core.Sinks;
 using Wp.Core.Sinks.Runtime;
+using Wp.Core.Sources.Acks;
 
 namespace Wp.Core.Pipeline;
 
@@ -37,7 +38,7 @@ internal sealed class SinkTopology
         var infra = new Dictionary<string, GroupOutlet>(StringComparer.Ordinal);
         foreach (var group in config.InfraGroups.Values)
         {
-            infra[group.Name] = BuildGroup(group, forwarder: null);
+            infra[group.Name] = BuildGroup(group, error: null);
         }
 
         // An infra group with no file counts and drops what it gets (SPEC §6.4); one outlet per name, so
@@ -47,14 +48,16 @@ internal sealed class SinkTopology
             infra[name] = new GroupOutlet(name, []);
         }
 
-        var errorForwarder = new ErrorGroupForwarder(infra[InfraGroups.Error]);
-        var business = config.BusinessGroups.Select(g => BuildGroup(g, errorForwarder)).ToList();
+        var error = infra[InfraGroups.Error];
+        var business = config.BusinessGroups.Select(g => BuildGroup(g, error)).ToList();
         return new SinkTopology(business, infra, workers, onFatal);
 
-        GroupOutlet BuildGroup(SinkGroupOptions group, IErrorGroupForwarder? forwarder)
+        GroupOutlet BuildGroup(SinkGroupOptions group, GroupOutlet? error)
         {
             var sinks = group.Sinks.Select(sink =>
             {
+                // One forwarder per sink: it relays the acknowledgement of the worker's current batch.
+                var forwarder = error is null ? null : new ErrorGroupForwarder(error);
                 var runtime = new SinkRuntime(
                     new SinkRuntimeOptions
                     {
@@ -68,6 +71,11 @@ internal sealed class SinkTopology
                     sinkLog,
                     forwarder);
                 var worker = new SinkWorker(sink, group, runtime, time, sinkLog);
+                if (forwarder is not null)
+                {
+                    forwarder.Owner = worker;
+                }
+
                 workers.Add(worker);
                 return worker;
             }).ToList();
@@ -95,14 +103,22 @@ internal sealed class SinkTopology
         return failures;
     }
 
-    /// <summary>Sends batches a tolerant group could not write to <c>error</c>, each record tagged with the reason.</summary>
+    /// <summary>
+    /// Sends batches a tolerant group could not write to <c>error</c>, each record tagged with the
+    /// reason. The forwarded chunk carries a relay of the owner's current batch tickets, so the input
+    /// stays unacknowledged until the error group's sinks have stored the records too.
+    /// </summary>
     private sealed class ErrorGroupForwarder(GroupOutlet error) : IErrorGroupForwarder
     {
+        public SinkWorker? Owner { get; set; }
+
         public async ValueTask ForwardAsync(IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken)
         {
             // Records are shared with sibling sinks, so the tagged copies are new records.
             var tagged = batch.Select(record => Tag(record, reason)).ToList();
-            await error.PostAsync(tagged, cancellationToken);
+            var relay = Owner is null ? null : AckTicket.Relay(Owner.CurrentBatchAcks);
+            await error.PostAsync(tagged, relay, cancellationToken);
+            relay?.Release(); // the error group's sinks hold it now
         }
 
         private static Record Tag(Record record, string reason)

@@ -4,6 +4,7 @@ using Wp.Core.Config;
 using Wp.Core.Records;
 using Wp.Core.Rescue;
 using Wp.Core.Sinks.Runtime;
+using Wp.Core.Sources.Acks;
 using Wp.Core.Stats;
 
 namespace Wp.Core.Pipeline;
@@ -13,6 +14,13 @@ namespace Wp.Core.Pipeline;
 /// of <c>batch_size</c> (or whatever arrived within <c>batch_timeout_ms</c>) and hands each batch to
 /// the sink's <see cref="SinkRuntime"/>, which owns failure handling (SPEC §6.3, §8).
 /// </summary>
+/// <remarks>
+/// Acknowledgement (SPEC §4.1): each chunk may carry the <see cref="AckTicket"/> of the input it
+/// came from, held once for this sink by <see cref="PostAsync(IReadOnlyList{Record}, AckTicket?, CancellationToken)"/>.
+/// After a batch holding a chunk's last record is written, the worker flushes the sink and then
+/// releases that hold — so a source's position never passes records this sink has not stored
+/// (delivered and flushed, or diverted to a rescue file, or forwarded to the error group).
+/// </remarks>
 internal sealed class SinkWorker : IStatSource
 {
     // A chunk is up to one line batch (1024 records). Four queued chunks keep the sink busy while a
@@ -20,7 +28,8 @@ internal sealed class SinkWorker : IStatSource
     // RSS (64 chunks: 213 MiB, 4: 147 MiB on the 10^6-line bench) and made the GC promote them.
     private const int ChannelChunks = 4;
 
-    private readonly Channel<IReadOnlyList<Record>> _channel;
+    private readonly Channel<SinkChunk> _channel;
+    private readonly SinkAcks _acks = new();
     private readonly SinkRuntime _runtime;
     private readonly int _batchSize;
     private readonly TimeSpan _batchTimeout;
@@ -38,7 +47,7 @@ internal sealed class SinkWorker : IStatSource
         _batchTimeout = TimeSpan.FromMilliseconds(Math.Max(1, group.BatchTimeoutMs));
         _time = time;
         _log = log;
-        _channel = Channel.CreateBounded<IReadOnlyList<Record>>(new BoundedChannelOptions(ChannelChunks)
+        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(ChannelChunks)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -58,11 +67,32 @@ internal sealed class SinkWorker : IStatSource
     /// <summary>Records routed here that could not be written after a fatal error.</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
 
+    /// <summary>Tickets of the input units with records in the batch being written (the worker's thread only).</summary>
+    public IReadOnlyList<AckTicket> CurrentBatchAcks => _acks.Touched;
+
     /// <summary>Queues a chunk (shared, read-only) for this sink; waits while the channel is full.</summary>
-    public ValueTask PostAsync(IReadOnlyList<Record> chunk, CancellationToken cancellationToken)
+    public ValueTask PostAsync(IReadOnlyList<Record> chunk, CancellationToken cancellationToken) =>
+        PostAsync(chunk, ack: null, cancellationToken);
+
+    /// <summary>
+    /// Queues a chunk (shared, read-only) for this sink, taking a hold on <paramref name="ack"/>
+    /// that the worker releases once the chunk is stored. Waits while the channel is full.
+    /// </summary>
+    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken)
     {
+        ack?.Hold();
         Interlocked.Add(ref _routed, chunk.Count);
-        return _channel.Writer.WriteAsync(chunk, cancellationToken);
+        try
+        {
+            await _channel.Writer.WriteAsync(new SinkChunk(chunk, ack), cancellationToken);
+        }
+        catch
+        {
+            // Not queued: this sink never took the records (the caller sees the error).
+            Interlocked.Add(ref _routed, -chunk.Count);
+            ack?.Release();
+            throw;
+        }
     }
 
     /// <summary>No more chunks will come; the worker drains what is queued and ends.</summary>
@@ -84,24 +114,41 @@ internal sealed class SinkWorker : IStatSource
             {
                 while (reader.TryRead(out var chunk))
                 {
-                    foreach (var record in chunk)
+                    var records = chunk.Records;
+                    for (var i = 0; i < records.Count; i++)
                     {
                         if (batch.Count == 0)
                         {
                             batchStarted = _time.GetTimestamp();
                         }
 
-                        batch.Add(record);
+                        batch.Add(records[i]);
+                        _acks.Touch(chunk.Ack);
+                        if (i == records.Count - 1)
+                        {
+                            _acks.Finish(chunk.Ack);
+                        }
+
                         if (batch.Count == _batchSize)
                         {
                             await WriteAsync(batch);
                             batch = new List<Record>(_batchSize);
                         }
                     }
+
+                    if (records.Count == 0)
+                    {
+                        _acks.Finish(chunk.Ack);
+                    }
                 }
 
                 if (batch.Count == 0)
                 {
+                    if (_acks.HasFinished)
+                    {
+                        await FlushAndAcknowledgeAsync();
+                    }
+
                     if (!await reader.WaitToReadAsync())
                     {
                         break;
@@ -123,7 +170,7 @@ internal sealed class SinkWorker : IStatSource
                 await WriteAsync(batch);
             }
 
-            await _runtime.FlushAsync(CancellationToken.None);
+            await FlushAndAcknowledgeAsync();
         }
         catch (Exception ex) when (ex is SinkFailedException or RescueUnavailableException)
         {
@@ -131,7 +178,7 @@ internal sealed class SinkWorker : IStatSource
             onFatal(this);
             await foreach (var _ in reader.ReadAllAsync())
             {
-                // Counted below: routed but never written.
+                // Holds are kept: the input of abandoned records must never be acknowledged. Counted below.
             }
 
             // Exact by the runtime's invariant (SPEC §8.5): whatever was routed here and is neither
@@ -143,21 +190,47 @@ internal sealed class SinkWorker : IStatSource
         }
     }
 
+    /// <summary>Where this sink's records went so far (final table: nothing pending).</summary>
+    public SinkLedgerRow Ledger()
+    {
+        var stats = _runtime.Stats;
+        return new SinkLedgerRow(Sink.Name, Sink.Group, Interlocked.Read(ref _routed), stats.Delivered, stats.Diverted, stats.ToError, Fatal is null ? stats.NotStored : Abandoned); // Abandoned includes the runtime's NotStored
+    }
+
     public IEnumerable<StatRow> Snapshot()
     {
         var stats = _runtime.Stats;
         var routed = Interlocked.Read(ref _routed);
-        yield return new StatRow("sink", Sink.Name, Sink.OutputPath ?? Sink.Type, routed, stats.Delivered);
+        yield return new StatRow("sink", Sink.Name, Sink.Target, routed, stats.Delivered);
         if (stats.Diverted > 0)
         {
             yield return new StatRow("rescue", Sink.Name, Sink.Group, routed, stats.Diverted);
         }
     }
 
-    private async ValueTask WriteAsync(List<Record> batch) => await _runtime.WriteAsync(batch, CancellationToken.None);
+    /// <summary>
+    /// Writes a batch, flushes, and lets go of the input whose chunks ended in it. Flushing after
+    /// every batch is what bounds the records the runtime keeps for a failing flush to one batch;
+    /// for unbuffered backends (files) it costs next to nothing.
+    /// </summary>
+    private async ValueTask WriteAsync(List<Record> batch)
+    {
+        await _runtime.WriteAsync(batch, CancellationToken.None);
+        await FlushAndAcknowledgeAsync();
+    }
+
+    /// <summary>
+    /// Flushes the sink, then releases the finished chunks' holds. A failed flush is handled by the
+    /// runtime (it diverts what the backend held); a fatal one throws and the holds stay.
+    /// </summary>
+    private async ValueTask FlushAndAcknowledgeAsync()
+    {
+        await _runtime.FlushAsync(CancellationToken.None);
+        _acks.ReleaseFinished();
+    }
 
     /// <summary>Waits up to <paramref name="wait"/> for more input; false when the wait timed out.</summary>
-    private async ValueTask<bool> WaitForMoreAsync(ChannelReader<IReadOnlyList<Record>> reader, TimeSpan wait)
+    private async ValueTask<bool> WaitForMoreAsync(ChannelReader<SinkChunk> reader, TimeSpan wait)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         try
@@ -171,3 +244,6 @@ internal sealed class SinkWorker : IStatSource
         }
     }
 }
+
+/// <summary>Records for one sink and the ticket of the input they came from (null when untracked).</summary>
+internal readonly record struct SinkChunk(IReadOnlyList<Record> Records, AckTicket? Ack);

@@ -6,6 +6,7 @@ using Wp.Core.Oml;
 using Wp.Core.Sinks;
 using Wp.Core.Sinks.Runtime;
 using Wp.Core.Sources;
+using Wp.Core.Sources.Files;
 using Wp.Core.Stats;
 using Wp.Core.Wpl;
 
@@ -34,7 +35,9 @@ internal sealed class WparseEngine
         var root = _options.Root;
         var config = ProjectLoader.Load(root);
         var engine = config.Engine;
-        var rules = config.Rules;
+        // The rules were loaded and validated with everything else; --wpl DIR loads another folder for this run.
+        var rules = _options.WplDir is { } wpl ? WplRuleSet.LoadDirectory(root.Resolve(wpl)) : config.Rules;
+        var parseWorkers = _options.ParseWorkers ?? engine.ParseWorkers;
         var models = config.Models;
         using var logger = LogSetup.Create("wparse", engine.Log, root, root.Conf("wparse.toml"));
         var log = logger.ForContext("SourceContext", "ctrl");
@@ -55,19 +58,23 @@ internal sealed class WparseEngine
             var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
             var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
             var budget = new LineBudget(_options.MaxLines);
+            var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
+            var sourceLog = logger.ForContext("SourceContext", "ctrl");
             var sources = config.Sources.Where(s => s.Enable)
-                .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, logger.ForContext("SourceContext", "source")))
+                .Select(s => new FileSource(s.Key, s.Path, limiter, budget, _time, positions, _options.FromStart, sourceLog))
                 .ToList();
-            var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse");
+            var keeper = positions is null ? null : new PositionKeeper(positions, sources, _time, sourceLog);
+            var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse",
+                new StatSelection(engine.StatRequests));
 
             // Two queued batches per worker: enough to never starve a worker, few enough that lines do
             // not wait (and age into older GC generations) in the channel.
-            var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, engine.ParseWorkers) * 2)
+            var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
             {
                 FullMode = BoundedChannelFullMode.Wait,
             });
             var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
-            var parseTasks = Enumerable.Range(0, Math.Max(1, engine.ParseWorkers))
+            var parseTasks = Enumerable.Range(0, Math.Max(1, parseWorkers))
                 .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
                 .ToList();
             using var statStop = new CancellationTokenSource();
@@ -76,24 +83,45 @@ internal sealed class WparseEngine
             var statTask = reporter.RunAsync(
                 window,
                 _options.PrintStat ? stdout : null,
-                monitor is null ? null : records => monitor.PostAsync(records, CancellationToken.None),
-                statStop.Token);
+                monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
+                statStop.Token,
+                finalWindow: false);
+
+            using var keeperStop = new CancellationTokenSource();
+            var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
 
             var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
             await Task.WhenAll(parseTasks);
             await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
             await statStop.CancelAsync();
             await statTask;
-            await DrainAsync(topology.Workers.Where(w => w.IsInfra), sinkTasks);
+            var monitorWorkers = monitor?.Sinks ?? [];
+            await DrainAsync(topology.Workers.Where(w => w.IsInfra && !monitorWorkers.Contains(w)), sinkTasks);
+
+            // The final table is taken once every other sink is drained, and the very same rows are the
+            // monitor's last records, so what monitoring ends on is what is printed.
+            var final = reporter.FinalTable();
+            if (monitor is not null)
+            {
+                await monitor.PostAsync(reporter.MonitorRecords(final), ack: null, CancellationToken.None);
+            }
+
+            await DrainAsync(monitorWorkers, sinkTasks);
             failures += await topology.DisposeAsync(log);
             disposed = true;
+
+            // Last: every sink has flushed and fsynced, every rescue file is sealed.
+            await keeperStop.CancelAsync();
+            await keeperTask;
+            keeper?.SaveFinal();
 
             if (rules.MatcherErrors > 0)
             {
                 log.Error("wparse: {Count} rule attempts failed inside a matcher (a bug; each counted as a failed attempt); first: {First}", rules.MatcherErrors, rules.FirstMatcherError);
             }
 
-            stdout.Write(StatTable.Render("-- wparse total --", reporter.FinalTable()));
+            stdout.Write(StatTable.Render("-- wparse total --", final));
+            stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
             log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
                 parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
 

@@ -6,7 +6,8 @@ namespace Wp.Core.Project;
 
 /// <summary>
 /// <c>wproj data clean [--rescue]</c> (SPEC §11): deletes every file sink's output (all groups,
-/// business and infra) and the generator output of conf/wpgen.toml, reporting each file deleted.
+/// business and infra), the generator output of conf/wpgen.toml and the file sources' read
+/// positions in <c>pos_root</c> (SPEC §4.1), reporting each file deleted.
 /// Rescue files are undelivered data: <c>*.dat</c>, <c>*.dat.lock</c>, recover.lock and bad/ are
 /// kept unless <paramref name="rescue"/> is set, and even then a <c>.dat.lock</c> held by a live
 /// writer is kept.
@@ -54,6 +55,15 @@ internal static class DataClean
         foreach (var path in targets)
         {
             Delete(path);
+        }
+
+        // Read positions describe the outputs just deleted: keeping them would skip the input next run.
+        if (config.Engine.PosRoot is { } posRoot)
+        {
+            foreach (var path in new Sources.Files.PositionStore(posRoot).Files().ToList())
+            {
+                Delete(path);
+            }
         }
 
         var rescueRoot = config.Engine.RescueRoot;

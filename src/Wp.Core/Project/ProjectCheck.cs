@@ -14,9 +14,11 @@ namespace Wp.Core.Project;
 internal static class ProjectCheck
 {
     /// <summary>Prints the check table and a headline. Returns 0 when nothing failed, 4 (validation failed) otherwise.</summary>
-    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style, bool json = false)
+    /// <param name="probe">Also connect to every network or database sink (<c>--probe</c>).</param>
+    /// <param name="json">Print a JSON document instead of the table (<c>--json</c>).</param>
+    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style, bool probe = false, bool json = false)
     {
-        var report = Check(root);
+        var report = Check(root, probe);
         if (json)
         {
             // {"work_root", "result": "pass"|"fail", "failures", "warnings", "items": [{"item","result","detail"}]}
@@ -75,7 +77,7 @@ internal static class ProjectCheck
     /// exactly those of <see cref="ProjectLoader.Validate"/> — the validation wparse and wprescue run
     /// before reading anything — plus conf/wpgen.toml's own (wpgen refuses those itself).
     /// </summary>
-    public static CheckReport Check(WorkRoot root)
+    public static CheckReport Check(WorkRoot root, bool probe = false)
     {
         var report = new CheckReport();
         var context = new Context(root, report);
@@ -142,14 +144,32 @@ internal static class ProjectCheck
             context.Report.Add("oml references", CheckResult.Ok, $"every oml name of the business groups is a model ({omlNames})");
         }
 
+        foreach (var note in engine.NoEffect)
+        {
+            context.Report.Add($"{context.Show(note.File)}:{note.Line}:{note.Column}", CheckResult.Warn, note.Message);
+        }
+
+        foreach (var table in config?.Knowledge?.Tables ?? [])
+        {
+            var skipped = table.SkippedRows > 0 ? $", {Plural(table.SkippedRows, "bad row")} skipped" : "";
+            context.Report.Add(context.Show(table.DataFile), CheckResult.Ok,
+                $"knowledge table {table.Name}: {Plural(table.Rows.Count, "row")}{skipped} ({string.Join(", ", table.Columns)})");
+        }
+
         CheckFolders(context, engine, config);
+        if (probe && config is not null)
+        {
+            SinkProbe.Run(config, report, TimeProvider.System);
+        }
+
         return report;
     }
 
     /// <summary>The TOML files of the project, in the order they are shown.</summary>
     private static List<string> ConfigFileList(WorkRoot root, EngineOptions engine)
     {
-        var files = new List<string> { root.Conf(EngineLoader.FileName), engine.SrcConf };
+        var files = new List<string> { root.Conf(EngineLoader.FileName) };
+        files.AddRange(Directory.Exists(engine.SrcConf) ? ConfigFiles.TomlFilesUnder(engine.SrcConf) : [engine.SrcConf]);
         var defaults = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
         if (File.Exists(defaults))
         {
@@ -160,6 +180,12 @@ internal static class ProjectCheck
         files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.InfraDir)));
         files.AddRange(ConfigFiles.TomlFilesUnder(root.Resolve(ConnectorLoader.SinkConnectorDir)));
         files.Add(root.Conf(GeneratorConfigLoader.FileName));
+        var knowdb = Path.Combine(engine.KnowledgeRoot, KnowledgeLoader.FileName);
+        if (File.Exists(knowdb))
+        {
+            files.Add(knowdb);
+        }
+
         return files.Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -184,12 +210,25 @@ internal static class ProjectCheck
         var root = context.Root;
         if (file == root.Conf(EngineLoader.FileName))
         {
-            return $"engine: {engine.ParseWorkers} parse workers, speed_limit {engine.SpeedLimit}";
+            var summary = $"engine: {engine.ParseWorkers} parse workers, speed_limit {engine.SpeedLimit}";
+            if (engine.StatRequests.Count > 0)
+            {
+                summary += "; stat tables: " + string.Join(", ", engine.StatRequests.Select(r =>
+                    $"{r.Key} ({r.Stage}, target {r.Target}{(r.TopN is { } n ? $", top {n}" : "")})"));
+            }
+
+            if (engine.Spellings.Count > 0)
+            {
+                summary += "; upstream spellings read: " + string.Join(", ", engine.Spellings.Select(s => $"{s.Read} (= {s.Canonical})"));
+            }
+
+            return summary;
         }
 
         if (file == root.Conf(GeneratorConfigLoader.FileName) && generator is not null)
         {
-            return $"generator: {generator.Mode.ToString().ToLowerInvariant()} into {context.Show(generator.OutputPath)}";
+            var name = generator.OutputName is { } n ? $" (output {n})" : "";
+            return $"generator: {generator.Mode.ToString().ToLowerInvariant()} into {context.Show(generator.OutputPath)}{name}";
         }
 
         if (config is null)
@@ -197,9 +236,15 @@ internal static class ProjectCheck
             return "no problems in this file";
         }
 
-        if (file == engine.SrcConf)
+        if (file == engine.SrcConf || config.Sources.Any(s => s.SourceFile == file))
         {
-            return $"{Plural(config.Sources.Count, "source")}, {config.Sources.Count(s => s.Enable)} enabled";
+            var sources = file == engine.SrcConf ? config.Sources : config.Sources.Where(s => s.SourceFile == file).ToList();
+            return $"{Plural(sources.Count, "source")} ({string.Join(", ", sources.Select(s => s.Key))}), {sources.Count(s => s.Enable)} enabled";
+        }
+
+        if (config.Knowledge is { } knowledge && file == knowledge.File)
+        {
+            return $"knowledge: {Plural(knowledge.Tables.Count, "table")}";
         }
 
         if (file == Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName))
@@ -210,7 +255,9 @@ internal static class ProjectCheck
 
         if (config.AllGroups.FirstOrDefault(g => g.SourceFile == file) is { } group)
         {
-            return $"{(group.IsInfra ? "infra" : "business")} group {group.Name}: {Plural(group.Sinks.Count, "sink")}";
+            // Unnamed sinks get <group>_<index> (SPEC §6.2): show the names rescue files will carry.
+            var names = group.Sinks.Select(s => s.IsNamed ? s.Name : $"{s.Name} (unnamed: by position)");
+            return $"{(group.IsInfra ? "infra" : "business")} group {group.Name}: {Plural(group.Sinks.Count, "sink")}: {string.Join(", ", names)}";
         }
 
         var connectors = config.Connectors.Values.Where(c => c.SourceFile == file).Select(c => c.Id).ToList();

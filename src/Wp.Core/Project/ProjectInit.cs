@@ -14,6 +14,9 @@ internal enum InitMode
 
     /// <summary>Only the data folders: data/in_dat, data/out_dat, data/rescue, logs.</summary>
     Data,
+
+    /// <summary>Only the model files: models/ (WPL + OML example). WarpParse's <c>--mode model</c>.</summary>
+    Model,
 }
 
 /// <summary>
@@ -57,13 +60,13 @@ internal static class ProjectInit
         Directory.CreateDirectory(root.FullPath);
         if (mode != InitMode.Data)
         {
-            foreach (var file in ConfigFiles)
+            foreach (var file in ConfigFiles.Where(f => mode != InitMode.Model || f.StartsWith("models/", StringComparison.Ordinal)))
             {
                 Report(WriteTemplate(root, file), file);
             }
         }
 
-        if (mode != InitMode.Conf)
+        if (mode is InitMode.Full or InitMode.Data)
         {
             foreach (var folder in DataFolders)
             {

@@ -11,11 +11,17 @@ internal readonly struct Value : IEquatable<Value>
     private readonly long _bits;
     private readonly ReadOnlyMemory<char> _text;
 
-    private Value(ValueKind kind, long bits, ReadOnlyMemory<char> text)
+    // DateTime only: the UTC offset in minutes + OffsetBias, or 0 when the input had none. A short
+    // beside the byte-sized Kind fits in the struct's padding, so values stay 32 bytes.
+    private readonly short _offset;
+    private const short OffsetBias = 2000;
+
+    private Value(ValueKind kind, long bits, ReadOnlyMemory<char> text, short offset = 0)
     {
         Kind = kind;
         _bits = bits;
         _text = text;
+        _offset = offset;
     }
 
     public ValueKind Kind { get; }
@@ -37,7 +43,14 @@ internal readonly struct Value : IEquatable<Value>
 
     public static Value Ip(string text) => new(ValueKind.Ip, 0, text.AsMemory());
 
+    /// <summary>A wall-clock time with no offset (taken as UTC where an instant is needed).</summary>
     public static Value DateTime(DateTime value) => new(ValueKind.DateTime, value.Ticks, default);
+
+    /// <summary>A wall-clock time as written, with the UTC offset it was written with (SPEC §5.4); offsets beyond ±18 h are dropped.</summary>
+    public static Value DateTime(DateTime wallClock, TimeSpan? offset) =>
+        offset is { } o && Math.Abs(o.TotalMinutes) <= 18 * 60
+            ? new(ValueKind.DateTime, wallClock.Ticks, default, (short)(o.TotalMinutes + OffsetBias))
+            : DateTime(wallClock);
 
     public long AsInt => _bits;
 
@@ -45,7 +58,14 @@ internal readonly struct Value : IEquatable<Value>
 
     public bool AsBool => _bits != 0;
 
+    /// <summary>The wall clock as written (text formats print this).</summary>
     public DateTime AsDateTime => new(_bits, DateTimeKind.Unspecified);
+
+    /// <summary>The UTC offset the time was written with, or null when it had none.</summary>
+    public TimeSpan? Offset => _offset == 0 ? null : TimeSpan.FromMinutes(_offset - OffsetBias);
+
+    /// <summary>The instant as UTC (typed sinks store this): wall clock minus the offset; a time without offset is taken as UTC.</summary>
+    public DateTime AsUtcDateTime => new(_bits - (Offset?.Ticks ?? 0), DateTimeKind.Utc);
 
     /// <summary>The text of a string or IP value (empty for other kinds).</summary>
     public ReadOnlySpan<char> Text => _text.Span;
@@ -64,11 +84,11 @@ internal readonly struct Value : IEquatable<Value>
     };
 
     public bool Equals(Value other) =>
-        Kind == other.Kind && _bits == other._bits && _text.Span.SequenceEqual(other._text.Span);
+        Kind == other.Kind && _bits == other._bits && _offset == other._offset && _text.Span.SequenceEqual(other._text.Span);
 
     public override bool Equals(object? obj) => obj is Value other && Equals(other);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, _bits, string.GetHashCode(_text.Span));
+    public override int GetHashCode() => HashCode.Combine(Kind, _bits, _offset, string.GetHashCode(_text.Span));
 
     public static bool operator ==(Value left, Value right) => left.Equals(right);
 

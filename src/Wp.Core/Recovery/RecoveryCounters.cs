@@ -15,6 +15,8 @@ internal sealed class RecoveryCounters : IStatSource
     private long _bad;
     private long _filesDone;
     private long _targetFailures;
+    private long _replayedLines;
+    private long _replayedEntries;
 
     public RecoveryCounters(string rescueRoot) => RescueRoot = rescueRoot;
 
@@ -36,9 +38,22 @@ internal sealed class RecoveryCounters : IStatSource
     /// <summary>Replay attempts stopped by a failing target.</summary>
     public long TargetFailures => Interlocked.Read(ref _targetFailures);
 
+    /// <summary>Lines past a checkpoint: each rescue line counted once, however often a failing target made it be re-read.</summary>
+    public long ReplayedLines => Interlocked.Read(ref _replayedLines);
+
+    /// <summary>Records past a checkpoint (flushed to their sink), each counted once.</summary>
+    public long ReplayedEntries => Interlocked.Read(ref _replayedEntries);
+
+    /// <summary>The pick row counts lines replayed once (checkpointed), not re-reads after a failing target.</summary>
     public IEnumerable<StatRow> Snapshot()
     {
-        yield return new StatRow("pick", "rescue", RescueRoot, Lines, Entries);
+        yield return new StatRow("pick", "rescue", RescueRoot, ReplayedLines, ReplayedEntries);
+    }
+
+    internal void AddReplayed(long lines, long entries)
+    {
+        Interlocked.Add(ref _replayedLines, lines);
+        Interlocked.Add(ref _replayedEntries, entries);
     }
 
     internal void AddLines(long lines, long entries)

@@ -167,7 +167,7 @@ internal sealed class RecoveryEngine
                 options.SpeedLimit ?? _config.Engine.SpeedLimit,
                 rescue.CheckpointEveryLines);
 
-            var reporter = new StatReporter([this], Time, "wprescue");
+            var reporter = new StatReporter([this], Time, "wprescue", new StatSelection(_config.Engine.StatRequests));
             await using var monitor = new RecoveryMonitor(_config, _engine.BackendFactory ?? SinkBackendFactory.Create, Time, _logger.ForContext("SourceContext", "sink"));
             using var statStop = new CancellationTokenSource();
             var window = TimeSpan.FromSeconds(Math.Max(1, options.StatSec ?? _config.Engine.StatWindowSec));
@@ -195,7 +195,7 @@ internal sealed class RecoveryEngine
             _log.Information(
                 "recover end: {Files} files replayed, {Entries} records, {Blank} blank and {Bad} bad lines skipped, {Torn} torn tails dropped{Signal:l}",
                 _counters.FilesDone,
-                _counters.Entries,
+                _counters.ReplayedEntries,
                 _counters.Blank,
                 _counters.Bad,
                 _adopter.TornLinesDropped,

@@ -243,6 +243,7 @@ internal sealed class Replayer
         private long _lastCommit;
         private bool _eof;
         private long _records;
+        private long _uncommittedEntries;
         private long _blank;
         private long _bad;
         private RescueLineReader? _reader;
@@ -303,9 +304,11 @@ internal sealed class Replayer
                     return new ReplayResult(ReplayStatus.Stopped, _committed, Progressed, null);
                 }
 
-                // Ship, then checkpoint (done: at end of file), then delete — unless the file changed meanwhile:
-                // what was added after the replay began is only in the file, so it is kept (and its
-                // checkpoint, at the old end, no longer fits it: it is refused from now on, not re-sent).
+                // Ship, then checkpoint (done: at end of file), then make the target durable (a power
+                // loss must not take records whose only other copy was this file), then delete — unless
+                // the file changed meanwhile: what was added after the replay began is only in the file,
+                // so it is kept (its checkpoint, at the old end, no longer fits it: refused, not re-sent).
+                await _target.SyncAsync(CancellationToken.None);
                 Dispose(); // close the file before deleting it (required on Windows)
                 var now = new FileInfo(_file.Path).Length;
                 if (now != _size)
@@ -467,6 +470,7 @@ internal sealed class Replayer
 
             counters.AddLines(read, entries);
             _records += entries;
+            _uncommittedEntries += entries;
             return read;
         }
 
@@ -499,6 +503,9 @@ internal sealed class Replayer
                 var position = new FilePosition(_file.FileName, offset, _lineNo, _size, clean);
                 await _saving;
                 _owner.Committed?.Invoke(position);
+                _owner._counters.AddReplayed(position.Lines - _decided.Lines, _uncommittedEntries);
+                _target.AddReplayed(_uncommittedEntries);
+                _uncommittedEntries = 0;
                 _decided = position;
                 _saving = Task.Run(() =>
                 {

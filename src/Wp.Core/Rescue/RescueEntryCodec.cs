@@ -133,6 +133,7 @@ internal static class RescueEntryCodec
                 case ValueKind.DateTime:
                     pos = Put(buffer, pos, "\",\"t\",\""u8);
                     pos = PutDateTime(buffer, pos, value.AsDateTime);
+                    pos = PutOffset(buffer, pos, value.Offset);
                     pos = Put(buffer, pos, "\"]"u8);
                     break;
                 default:
@@ -156,6 +157,22 @@ internal static class RescueEntryCodec
     /// <c>yyyy-MM-ddTHH:mm:ss[.fffffff]</c> with trailing fraction zeros dropped and no offset: what
     /// <see cref="Utf8JsonWriter"/> writes for a <see cref="DateTimeKind.Unspecified"/> value.
     /// </summary>
+    // A time written with an offset keeps it (SPEC §5.4) as ISO 8601 "+hh:mm", the form
+    // Utf8JsonWriter gives a DateTimeOffset, so both encoders stay byte-identical.
+    private static int PutOffset(Span<byte> buffer, int pos, TimeSpan? offset)
+    {
+        if (offset is not { } o)
+        {
+            return pos;
+        }
+
+        buffer[pos++] = o < TimeSpan.Zero ? (byte)'-' : (byte)'+';
+        var minutes = (int)Math.Abs(o.TotalMinutes);
+        pos = Digits(buffer, pos, minutes / 60, 2);
+        buffer[pos++] = (byte)':';
+        return Digits(buffer, pos, minutes % 60, 2);
+    }
+
     private static int PutDateTime(Span<byte> buffer, int pos, DateTime value)
     {
         pos = Digits(buffer, pos, value.Year, 4);
@@ -185,6 +202,24 @@ internal static class RescueEntryCodec
 
         return pos;
     }
+
+    /// <summary>Takes a trailing <c>+hh:mm</c> / <c>-hh:mm</c> off a date-time text; null (text unchanged) when there is none.</summary>
+    private static TimeSpan? SplitOffset(ref ReadOnlySpan<byte> s)
+    {
+        if (s.Length >= 25 && s[^6] is (byte)'+' or (byte)'-' && s[^3] == (byte)':'
+            && TwoDigits(s[^5..^3]) is >= 0 and <= 18 and var hours && TwoDigits(s[^2..]) is >= 0 and <= 59 and var minutes)
+        {
+            var o = new TimeSpan(hours, minutes, 0);
+            var negative = s[^6] == (byte)'-';
+            s = s[..^6];
+            return negative ? -o : o;
+        }
+
+        return null;
+    }
+
+    private static int TwoDigits(ReadOnlySpan<byte> s) =>
+        s.Length == 2 && char.IsAsciiDigit((char)s[0]) && char.IsAsciiDigit((char)s[1]) ? ((s[0] - '0') * 10) + (s[1] - '0') : -1;
 
     private static int Digits(Span<byte> buffer, int pos, int value, int width)
     {
@@ -369,8 +404,14 @@ internal static class RescueEntryCodec
             }
             else if (kind == (byte)'t')
             {
-                if (!TryQuoted(line, end, ref pos, prefix: null, out var start, out var length)
-                    || !TryPlainDateTime(line.Slice(start, length), out var dt))
+                if (!TryQuoted(line, end, ref pos, prefix: null, out var start, out var length))
+                {
+                    return false;
+                }
+
+                var text = line.Slice(start, length);
+                f.Offset = SplitOffset(ref text);
+                if (!TryPlainDateTime(text, out var dt))
                 {
                     return false;
                 }
@@ -424,7 +465,7 @@ internal static class RescueEntryCodec
                     value = Value.Bool(f.Bits != 0);
                     break;
                 case ValueKind.DateTime:
-                    value = Value.DateTime(new DateTime(f.Bits, DateTimeKind.Unspecified));
+                    value = Value.DateTime(new DateTime(f.Bits, DateTimeKind.Unspecified), f.Offset);
                     break;
                 default:
                     value = Value.Ignore;
@@ -576,6 +617,7 @@ internal static class RescueEntryCodec
         public int Start;
         public int Length;
         public long Bits;
+        public TimeSpan? Offset;
     }
 
     private static void WriteField(Utf8JsonWriter writer, Field field)
@@ -607,7 +649,15 @@ internal static class RescueEntryCodec
                 break;
             case ValueKind.DateTime:
                 writer.WriteStringValue("t"u8);
-                writer.WriteStringValue(value.AsDateTime); // Kind is Unspecified: no offset written
+                if (value.Offset is { } offset)
+                {
+                    writer.WriteStringValue(new DateTimeOffset(value.AsDateTime, offset));
+                }
+                else
+                {
+                    writer.WriteStringValue(value.AsDateTime); // Kind is Unspecified: no offset written
+                }
+
                 break;
             default:
                 writer.WriteStringValue("_"u8);
@@ -814,12 +864,12 @@ internal static class RescueEntryCodec
             }
             else if (kind.SequenceEqual("t"u8))
             {
-                if (!TryReadDateTime(ref reader, out var dt))
+                if (!TryReadDateTime(ref reader, out var dt, out var offset))
                 {
-                    return Fail($"field {record.Count} ({name}): not an ISO 8601 date-time without zone", out error);
+                    return Fail($"field {record.Count} ({name}): not an ISO 8601 date-time (zone-less, or with a +hh:mm offset)", out error);
                 }
 
-                value = Value.DateTime(dt);
+                value = Value.DateTime(dt, offset);
             }
             else if (kind.SequenceEqual("_"u8))
             {
@@ -888,16 +938,25 @@ internal static class RescueEntryCodec
         return false;
     }
 
-    private static bool TryReadDateTime(ref Utf8JsonReader reader, out DateTime dt)
+    private static bool TryReadDateTime(ref Utf8JsonReader reader, out DateTime dt, out TimeSpan? offset)
     {
         dt = default;
+        offset = null;
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
         {
             return false;
         }
 
-        // Only zone-less times: an offset would make the reader convert to this machine's local time.
         var s = reader.ValueSpan;
+        // A trailing "+hh:mm" / "-hh:mm" is the offset the time was written with: split off by hand
+        // (the reader would convert an offset time to this machine's local time).
+        offset = SplitOffset(ref s);
+        if (offset is not null)
+        {
+            return TryPlainDateTime(s, out dt);
+        }
+
+        // Otherwise only zone-less times.
         if (s.Length < 19 || s.Length > 27 || s.IndexOfAny("Z+"u8) >= 0 || s[10..].IndexOf((byte)'-') >= 0)
         {
             return false;

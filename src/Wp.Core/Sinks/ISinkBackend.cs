@@ -15,6 +15,13 @@ internal interface ISinkBackend : IAsyncDisposable
     /// <summary>Pushes buffered output to its destination. Throws when that fails.</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Flushes and forces what was written to stable storage, for backends that have a file (fsync);
+    /// by default the same as <see cref="FlushAsync"/> (a database commit is already durable).
+    /// Throws when that fails.
+    /// </summary>
+    ValueTask SyncAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
+
     /// <summary>Completes when the backend could accept a write now; throws when it could not.</summary>
     ValueTask ProbeAsync(CancellationToken cancellationToken);
 }

@@ -13,5 +13,9 @@ internal sealed record StatRow(string Stage, string Name, string Target, long To
     public string Key => Stage + "\u001f" + Name;
 }
 
-/// <summary>A stat row with its speed over a window, as printed and sent to the monitor group.</summary>
-internal sealed record StatLine(StatRow Row, double Speed);
+/// <summary>
+/// A stat row with its speed over a window, as printed and sent to the monitor group;
+/// <paramref name="InWindow"/> is how much of <see cref="StatRow.Total"/> came in this window
+/// (null in a whole-run table).
+/// </summary>
+internal sealed record StatLine(StatRow Row, double Speed, long? InWindow = null);

@@ -3,28 +3,25 @@ using System.Text;
 
 namespace Wp.Core.Stats;
 
-/// <summary>Renders stat lines as a fixed-width table (stage, name, target, total, success, rate %, speed).</summary>
+/// <summary>
+/// Renders stat lines as a fixed-width table (stage, name, target, total, success, rate %, speed),
+/// plus an <c>in window</c> column for window tables: totals are since start, that column and the
+/// speed are the window's own.
+/// </summary>
 internal static class StatTable
 {
     private static readonly string[] Headers = ["stage", "name", "target", "total", "success", "rate %", "speed/s"];
 
     public static string Render(string title, IReadOnlyList<StatLine> lines)
     {
-        var cells = lines.Select(l => new[]
-        {
-            l.Row.Stage,
-            l.Row.Name,
-            Shorten(l.Row.Target, 32),
-            l.Row.Total.ToString("N0", CultureInfo.InvariantCulture),
-            l.Row.Success.ToString("N0", CultureInfo.InvariantCulture),
-            l.Row.RatePercent.ToString("0.0", CultureInfo.InvariantCulture),
-            l.Speed.ToString("N0", CultureInfo.InvariantCulture),
-        }).ToList();
+        var windowed = lines.Any(l => l.InWindow is not null);
+        var headers = windowed ? [.. Headers, "in window"] : Headers;
+        var cells = lines.Select(l => windowed ? [.. Cells(l), (l.InWindow ?? 0).ToString("N0", CultureInfo.InvariantCulture)] : Cells(l)).ToList();
 
-        var widths = Headers.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
         var text = new StringBuilder();
         text.AppendLine(title);
-        AppendRow(text, Headers, widths);
+        AppendRow(text, headers, widths);
         text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in cells)
         {
@@ -33,6 +30,17 @@ internal static class StatTable
 
         return text.ToString();
     }
+
+    private static string[] Cells(StatLine l) =>
+        [
+            l.Row.Stage,
+            l.Row.Name,
+            Shorten(l.Row.Target, 32),
+            l.Row.Total.ToString("N0", CultureInfo.InvariantCulture),
+            l.Row.Success.ToString("N0", CultureInfo.InvariantCulture),
+            l.Row.RatePercent.ToString("0.0", CultureInfo.InvariantCulture),
+            l.Speed.ToString("N0", CultureInfo.InvariantCulture),
+        ];
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths)
     {

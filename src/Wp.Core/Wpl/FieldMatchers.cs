@@ -124,12 +124,12 @@ internal sealed class ScalarMatcher(WplFieldSpec spec, WplSeparator separator, b
                 value = Value.Ip(line.AsMemory(pos, n));
                 break;
             case WplType.Time:
-                n = WplScan.Time(s, out var t);
-                value = Value.DateTime(t);
+                n = WplScan.Time(s, out var t, out var to);
+                value = Value.DateTime(t, to);
                 break;
             case WplType.TimeClf:
-                n = WplScan.TimeClf(s, out var c);
-                value = Value.DateTime(c);
+                n = WplScan.TimeClf(s, out var c, out var co);
+                value = Value.DateTime(c, co);
                 break;
             case WplType.HttpRequest:
                 n = WplScan.HttpRequest(s, out var collapsed);

@@ -193,12 +193,15 @@ internal static class WplScan
     }
 
     /// <summary>
-    /// <c>Y-M-D H:M:S</c> (1–2 digit parts), RFC 3339 (<c>T</c>, fraction, <c>Z</c>/offset dropped) or
-    /// <c>dd/Mon/yyyy:HH:MM:SS</c> (an optional <c> +zzzz</c> is read and dropped).
+    /// <c>Y-M-D H:M:S</c> (1–2 digit parts), RFC 3339 (<c>T</c>, fraction, <c>Z</c>/offset) or
+    /// <c>dd/Mon/yyyy:HH:MM:SS</c> (an optional <c> +zzzz</c>); the wall clock only.
     /// </summary>
-    public static int Time(ReadOnlySpan<char> s, out DateTime value)
+    public static int Time(ReadOnlySpan<char> s, out DateTime value) => Time(s, out value, out _);
+
+    /// <summary>As <see cref="Time(ReadOnlySpan{char}, out DateTime)"/>, with the UTC offset when the text has one (<c>Z</c> is +00:00).</summary>
+    public static int Time(ReadOnlySpan<char> s, out DateTime value, out TimeSpan? offset)
     {
-        var n = IsoTime(s, out value);
+        var n = IsoTime(s, out value, out offset);
         if (n > 0)
         {
             return n;
@@ -207,28 +210,33 @@ internal static class WplScan
         n = ClfTime(s, out value);
         if (n > 0)
         {
-            var off = SpacedOffset(s[n..]);
+            var off = SpacedOffset(s[n..], out offset);
             return n + off;
         }
 
         return 0;
     }
 
-    /// <summary><c>dd/Mon/yyyy:HH:MM:SS +zzzz</c>; the offset is required, read and dropped.</summary>
-    public static int TimeClf(ReadOnlySpan<char> s, out DateTime value)
+    /// <summary><c>dd/Mon/yyyy:HH:MM:SS +zzzz</c>; the offset is required; the wall clock only.</summary>
+    public static int TimeClf(ReadOnlySpan<char> s, out DateTime value) => TimeClf(s, out value, out _);
+
+    /// <summary>As <see cref="TimeClf(ReadOnlySpan{char}, out DateTime)"/>, with the offset.</summary>
+    public static int TimeClf(ReadOnlySpan<char> s, out DateTime value, out TimeSpan? offset)
     {
+        offset = null;
         var n = ClfTime(s, out value);
         if (n == 0)
         {
             return 0;
         }
 
-        var off = SpacedOffset(s[n..]);
+        var off = SpacedOffset(s[n..], out offset);
         return off == 0 ? 0 : n + off;
     }
 
-    private static int SpacedOffset(ReadOnlySpan<char> s)
+    private static int SpacedOffset(ReadOnlySpan<char> s, out TimeSpan? offset)
     {
+        offset = null;
         var i = 0;
         while (i < s.Length && s[i] == ' ')
         {
@@ -248,12 +256,30 @@ internal static class WplScan
             }
         }
 
-        return i + 5 < s.Length && char.IsAsciiDigit(s[i + 5]) ? 0 : i + 5;
+        if (i + 5 < s.Length && char.IsAsciiDigit(s[i + 5]))
+        {
+            return 0;
+        }
+
+        offset = Offset(s[i] == '-', ((s[i + 1] - '0') * 10) + (s[i + 2] - '0'), ((s[i + 3] - '0') * 10) + (s[i + 4] - '0'));
+        return i + 5;
     }
 
-    private static int IsoTime(ReadOnlySpan<char> s, out DateTime value)
+    private static TimeSpan? Offset(bool negative, int hours, int minutes)
+    {
+        if (hours > 18 || minutes > 59)
+        {
+            return null;
+        }
+
+        var total = new TimeSpan(hours, minutes, 0);
+        return negative ? -total : total;
+    }
+
+    private static int IsoTime(ReadOnlySpan<char> s, out DateTime value, out TimeSpan? offset)
     {
         value = default;
+        offset = null;
         var i = 0;
         if (!Num(s, ref i, 4, 4, out var year) || !Lit(s, ref i, '-') || !Num(s, ref i, 1, 2, out var month) ||
             !Lit(s, ref i, '-') || !Num(s, ref i, 1, 2, out var day))
@@ -277,18 +303,21 @@ internal static class WplScan
         if (i < s.Length && s[i] == 'Z')
         {
             i++;
+            offset = TimeSpan.Zero;
         }
         else if (i < s.Length && (s[i] == '+' || s[i] == '-'))
         {
-            // +HH:MM or +HHMM, read and dropped.
+            // +HH:MM or +HHMM, kept as the value's offset.
             var j = i + 1;
             if (j + 2 <= s.Length && char.IsAsciiDigit(s[j]) && char.IsAsciiDigit(s[j + 1]))
             {
+                var hours = ((s[j] - '0') * 10) + (s[j + 1] - '0');
                 j += 2;
                 Lit(s, ref j, ':');
                 if (j + 2 <= s.Length && char.IsAsciiDigit(s[j]) && char.IsAsciiDigit(s[j + 1]) &&
                     (j + 2 == s.Length || !char.IsAsciiDigit(s[j + 2])))
                 {
+                    offset = Offset(s[i] == '-', hours, ((s[j] - '0') * 10) + (s[j + 1] - '0'));
                     i = j + 2;
                 }
             }
@@ -638,10 +667,10 @@ internal static class WplScan
                 return false;
             case WplType.Time:
             case WplType.TimeClf:
-                var n = type == WplType.Time ? Time(s, out var t) : TimeClf(s, out t);
+                var n = type == WplType.Time ? Time(s, out var t, out var offset) : TimeClf(s, out t, out offset);
                 if (n == s.Length && s.Length > 0)
                 {
-                    value = Value.DateTime(t);
+                    value = Value.DateTime(t, offset);
                     return true;
                 }
 

@@ -10,7 +10,7 @@ internal sealed class UsecaseCopy : IDisposable
 {
     public UsecaseCopy(string usecase = "sink_recovery", [CallerMemberName] string test = "")
     {
-        Root = Path.Combine(Path.GetTempPath(), "wp-e2e", $"{test}-{Guid.NewGuid():N}"[..Math.Min(test.Length + 9, 80)]);
+        Root = E2eFolder.For(test);
         Copy(RepoPaths.Usecase(usecase), Root);
     }
 

@@ -32,7 +32,7 @@ public sealed class BuiltInConnectorsTests
     [Fact]
     public void Blackhole_and_file_source_are_built_in()
     {
-        BuiltInConnectors.All["blackhole_sink"].Type.Should().Be(ConnectorTypes.Blackhole);
+        BuiltInConnectors.All["blackhole_sink"].Type.Should().Be("blackhole");
         BuiltInConnectors.All["blackhole_sink"].Params.Should().BeEmpty();
         var src = BuiltInConnectors.All["file_src"];
         src.Type.Should().Be(ConnectorTypes.FileSource);

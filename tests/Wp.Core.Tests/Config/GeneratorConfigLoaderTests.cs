@@ -58,7 +58,10 @@ public sealed class GeneratorConfigLoaderTests
     [Theory]
     [InlineData("[generator]\nmode = \"random\"\n", 2, "generator.mode must be one of sample | rule")]
     [InlineData("[generator]\ncount = -1\n", 2, "generator.count must be >= 0")]
-    [InlineData("[generator]\nparallel = 2\n", 2, "unknown key 'parallel' in [generator]")]
+    [InlineData("[generator]\nparallel = 0\n", 2, "generator.parallel must be between 1 and 1024")]
+    [InlineData("[generator]\nworkers = 2\n", 2, "unknown key 'workers' in [generator]")]
+    [InlineData("[logging]\nlevel = \"loud\"\n", 2, "logging.level: 'loud' is not LEVEL")]
+    [InlineData("[logging]\nfile = \"x\"\n", 2, "unknown key 'file' in [logging]")]
     [InlineData("[output]\nconnect = \"blackhole_sink\"\n", 2, "'blackhole_sink' is not a file sink connector")]
     [InlineData("[output]\nconnect = \"file_raw_sink\"\nparams = { up_ms = 3 }\n", 3, "param 'up_ms' of the generator output may not be overridden")]
     public void Problems_name_wpgen_toml_and_the_line(string content, int line, string message)

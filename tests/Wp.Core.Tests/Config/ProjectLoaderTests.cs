@@ -159,7 +159,7 @@ public sealed class ProjectLoaderTests
 
         var rescueSink = benchmark.Sinks[0];
         rescueSink.Name.Should().Be("benchmark_file_sink");
-        rescueSink.Type.Should().Be(ConnectorTypes.TestRescue);
+        rescueSink.Type.Should().Be("test_rescue");
         rescueSink.Format.Should().Be("kv");
         rescueSink.OutputPath.Should().Be(root.PathOf("data/out_dat/benchmark.dat"));
         rescueSink.Params.Should().Contain("up_ms", 2000L).And.Contain("down_ms", 500L).And.Contain("file", "benchmark.dat");
@@ -177,7 +177,7 @@ public sealed class ProjectLoaderTests
         nested.Rule.Should().Equal("/a/*");
         nested.Expect!.MinSamples.Should().Be(5);
         nested.Sinks.Single().Name.Should().Be("a_b_0");
-        nested.Sinks.Single().Type.Should().Be(ConnectorTypes.Blackhole);
+        nested.Sinks.Single().Type.Should().Be("blackhole");
         nested.Sinks.Single().OutputPath.Should().BeNull();
 
         config.InfraGroups.Keys.Should().BeEquivalentTo("default", "miss");

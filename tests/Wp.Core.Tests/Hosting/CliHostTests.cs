@@ -63,8 +63,8 @@ public sealed class CliHostTests
     public void Valid_numbers_parse()
     {
         var stat = CommonOptions.Stat();
-        var speed = CommonOptions.SpeedLimit();
-        var lines = CommonOptions.Lines("--count", "lines");
+        var speed = CommonOptions.SpeedLimit("lines/s", "-s", "--speed");
+        var lines = CommonOptions.Lines("--count", "lines", "--line-cnt");
         var root = new RootCommand { new Command("sample") { stat, speed, lines } };
 
         var parsed = root.Parse(["sample", "--stat", "5", "-s", "0", "-n", "100"]);
@@ -74,6 +74,7 @@ public sealed class CliHostTests
         parsed.GetValue(speed).Should().Be(0);
         parsed.GetValue(lines).Should().Be(100);
         root.Parse(["sample", "--speed", "7"]).GetValue(speed).Should().Be(7, "--speed is the same option as --speed-limit");
+        root.Parse(["sample", "--speed-limit", "8"]).GetValue(speed).Should().Be(8);
     }
 
     [Fact]

@@ -63,6 +63,20 @@ public sealed class ProjectInitTests
     }
 
     [Fact]
+    public void Model_mode_writes_only_the_models_folder()
+    {
+        using var root = TempWorkRoot.Create();
+
+        Init(root, InitMode.Model);
+
+        root.Exists("models/wpl/example/parse.wpl").Should().BeTrue();
+        root.Exists("models/oml/example.oml").Should().BeTrue();
+        root.Exists("conf").Should().BeFalse();
+        root.Exists("sink").Should().BeFalse();
+        root.Exists("data").Should().BeFalse();
+    }
+
+    [Fact]
     public void Init_never_overwrites_an_existing_file_and_reports_it_kept()
     {
         using var root = TempWorkRoot.Create().Write("conf/wparse.toml", "version = \"1.0\" # mine\n");

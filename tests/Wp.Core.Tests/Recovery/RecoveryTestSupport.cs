@@ -164,7 +164,7 @@ internal static class RecoveryFixtures
         Connect = "test",
         Type = "test",
         Params = new Dictionary<string, object>(),
-        OutputPath = outputPath,
+        Settings = outputPath is null ? null : new Wp.Core.Sinks.Files.FileSinkOptions { Path = outputPath },
         SourceFile = "test.toml",
     };
 

@@ -252,8 +252,12 @@ public sealed class ReplayerTests : IDisposable
         var done = await replayer.ReplayAsync(file, target, default);
 
         done.Status.Should().Be(ReplayStatus.Completed);
-        existedAtFlush.Should().Equal(true, true);
+        existedAtFlush.Should().Equal([true, true, true], "the final flush, then the sync (fsync) before the delete");
         File.Exists(file.Path).Should().BeFalse();
+        target.Sent.Should().Be(60, "the failed attempt's records were sent again");
+        target.Replayed.Should().Be(30, "each record counts once in the stat table");
+        _counters.ReplayedEntries.Should().Be(30);
+        _counters.ReplayedLines.Should().Be(30);
     }
 
     [Fact]

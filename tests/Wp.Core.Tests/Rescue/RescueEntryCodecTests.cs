@@ -76,6 +76,29 @@ public class RescueEntryCodecTests
         }
     }
 
+    [Theory]
+    [InlineData(480, "a")]
+    [InlineData(-330, "a")]
+    [InlineData(0, "a")]
+    [InlineData(480, "caf\u00e9")]
+    public void Keeps_the_offset_a_time_was_written_with(int offsetMinutes, string text)
+    {
+        var wall = new DateTime(2019, 8, 6, 12, 12, 19).AddTicks(5);
+        var record = new Record();
+        record.Add("s", Value.String(text)); // non-ASCII text takes the Utf8JsonWriter path
+        record.Add("t", Value.DateTime(wall, TimeSpan.FromMinutes(offsetMinutes)));
+        record.Add("plain", Value.DateTime(wall));
+
+        var line = Encode(record);
+        var back = Decode(line);
+
+        line.Should().Contain(offsetMinutes switch { 480 => "+08:00", -330 => "-05:30", _ => "+00:00" });
+        back.Fields[1].Value.Should().Be(record.Fields[1].Value);
+        back.Fields[1].Value.Offset.Should().Be(TimeSpan.FromMinutes(offsetMinutes));
+        back.Fields[2].Value.Offset.Should().BeNull();
+        back.Fields[1].Value.AsDateTime.Should().Be(wall);
+    }
+
     [Fact]
     public void Turns_a_lone_surrogate_into_the_replacement_character()
     {
@@ -227,7 +250,6 @@ public class RescueEntryCodecTests
     [InlineData("{\"v\":1,\"f\":[[\"a\",\"f\",\"nan\"]]}", "not a float")]
     [InlineData("{\"v\":1,\"f\":[[\"a\",\"b\",1]]}", "not a bool")]
     [InlineData("{\"v\":1,\"f\":[[\"a\",\"t\",\"2025-01-02T03:04:05Z\"]]}", "date-time")]
-    [InlineData("{\"v\":1,\"f\":[[\"a\",\"t\",\"2025-01-02T03:04:05+02:00\"]]}", "date-time")]
     [InlineData("{\"v\":1,\"f\":[[\"a\",\"t\",\"yesterday\"]]}", "date-time")]
     [InlineData("{\"v\":1,\"f\":[[\"a\",\"s\",1]]}", "not a string")]
     [InlineData("{\"v\":1,\"f\":[[\"a\",\"_\",1]]}", "must be null")]

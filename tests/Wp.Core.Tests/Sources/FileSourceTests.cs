@@ -70,7 +70,7 @@ public sealed class FileSourceTests
         var path = dir.Combine("in.dat");
         await File.WriteAllTextAsync(path, "a\n" + new string('x', LineReader.MaxLineBytes + 10) + "\nb\n" + new string('y', LineReader.MaxLineBytes + 1) + "\n");
         var log = new LogCapture();
-        var source = new FileSource("src", path, new SpeedLimiter(0, TimeProvider.System), new LineBudget(0), TimeProvider.System, log.Logger);
+        var source = new FileSource("src", path, new SpeedLimiter(0, TimeProvider.System), new LineBudget(0), TimeProvider.System, log: log.Logger);
 
         await source.RunAsync(Channel.CreateUnbounded<LineBatch>().Writer, follow: false, CancellationToken.None);
 

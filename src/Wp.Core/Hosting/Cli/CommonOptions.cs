@@ -7,7 +7,7 @@ namespace Wp.Core.Hosting.Cli;
 
 /// <summary>
 /// Options every tool shares (SPEC §2, §9.1, §10, §12), one name for one meaning across the tools:
-/// <c>-w/--work-root</c>, <c>--stat</c>, <c>-p/--print-stat</c>, <c>-s/--speed-limit</c> (lines per second),
+/// <c>-w/--work-root</c>, <c>--stat</c>, <c>-p/--print-stat</c>, <c>--speed-limit</c> (lines per second),
 /// <c>-n</c> (a number of lines). Numbers are whole and never negative: anything else is a usage error
 /// (exit 2) with a message saying what is expected. Each call returns a new instance: an option belongs
 /// to one command.
@@ -26,22 +26,23 @@ internal static class CommonOptions
         CustomParser = r => (int?)Whole(r, "--stat", $"a whole number of seconds from 1 to {EngineLoader.MaxSeconds}", 1, EngineLoader.MaxSeconds),
     };
 
-    public static Option<bool> PrintStat() => new("--print-stat", "-p")
+    /// <summary><c>-p/--print-stat</c>; <c>--print_stat</c> and <c>--stat-print</c> are WarpParse's spellings.</summary>
+    public static Option<bool> PrintStat() => new("--print-stat", "-p", "--print_stat", "--stat-print")
     {
         Description = "Print each stat window's table to the console",
     };
 
-    /// <summary><c>-s/--speed-limit</c> (also <c>--speed</c>, wpgen's older name).</summary>
-    public static Option<long?> SpeedLimit(string description = "Cap in lines per second (overrides speed_limit); 0 = unlimited") =>
-        new("--speed-limit", "-s", "--speed")
+    /// <summary><c>--speed-limit</c> in every tool; <paramref name="aliases"/> add a tool's own spellings (wpgen: <c>-s</c>, <c>--speed</c>).</summary>
+    public static Option<long?> SpeedLimit(string description = "Cap in lines per second (overrides speed_limit); 0 = unlimited", params string[] aliases) =>
+        new("--speed-limit", aliases)
         {
             Description = description,
             CustomParser = r => Whole(r, "--speed-limit", "a whole number of lines per second (0 = unlimited)", 0, long.MaxValue),
         };
 
     /// <summary><c>-n</c>: a number of lines; <paramref name="name"/> is the long name (<c>--max-line</c>, <c>--count</c>).</summary>
-    public static Option<long?> Lines(string name, string description) =>
-        new(name, "-n")
+    public static Option<long?> Lines(string name, string description, params string[] aliases) =>
+        new(name, ["-n", .. aliases])
         {
             Description = description,
             CustomParser = r => Whole(r, name, "a whole number of lines", 0, long.MaxValue),

@@ -127,6 +127,21 @@ internal sealed class FileSinkBackend : ISinkBackend
         }
     }
 
+    /// <summary>Fsyncs the file (before wprescue deletes a replayed rescue file). Throws when the fsync fails.</summary>
+    public ValueTask SyncAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            _stream?.Flush(flushToDisk: true);
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+    }
+
     /// <summary>
     /// Completes at once while the file is open and healthy; otherwise creates missing folders and
     /// opens the file for append (keeping it open for the next write). Throws when that fails.

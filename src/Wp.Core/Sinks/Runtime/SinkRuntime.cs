@@ -36,6 +36,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
     private readonly RescueWriter _rescue;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly List<IReadOnlyList<Record>> _unflushed = [];
     private volatile bool _diverting;
     private Task _probe = Task.CompletedTask;
     private bool _disposed;
@@ -89,7 +90,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
     /// <summary>
     /// Writes one batch — wholly to the primary, or, when that fails or the primary is down, per the
-    /// strategy. The caller may reuse <paramref name="batch"/> once this returns.
+    /// strategy. With <see cref="SinkRuntimeOptions.DivertOnFailure"/> on, the runtime keeps a
+    /// reference to a delivered batch until the next successful flush, so the caller must not
+    /// reuse it; with it off (replay) the caller may reuse <paramref name="batch"/> once this returns.
     /// </summary>
     /// <returns>Where the batch went.</returns>
     /// <exception cref="SinkFailedException"><c>throw</c> strategy and the primary failed (the failed batch is kept in a rescue file when possible; the message says where); or, with <see cref="SinkRuntimeOptions.DivertOnFailure"/> off, the primary failed (nothing stored; the batch may be partly written).</exception>
@@ -115,12 +118,25 @@ internal sealed class SinkRuntime : IAsyncDisposable
             {
                 throw;
             }
+            catch (SinkRecordsRejectedException rejected)
+            {
+                // Bad data, not an outage (SPEC §7.4): the rest of the batch is written.
+                Stats.AddDelivered(batch.Count - rejected.Rejected.Count);
+                await RejectAsync(rejected.Rejected, cancellationToken);
+                return SinkWriteOutcome.Delivered;
+            }
             catch (Exception ex)
             {
                 return await HandleWriteFailureAsync(batch, ex, cancellationToken);
             }
 
             Stats.AddDelivered(batch.Count);
+            if (_options.DivertOnFailure)
+            {
+                // Kept until the next successful flush: a failing flush diverts them (see FlushAsync).
+                _unflushed.Add(batch);
+            }
+
             return SinkWriteOutcome.Delivered;
         }
         finally
@@ -132,8 +148,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// <summary>
     /// Flushes the primary when it is up. While diverting there is nothing to flush: each diverted
     /// batch is already written to the rescue file with one unbuffered write. A failed flush is a
-    /// failure like a failed write (minus a batch to divert): under <c>fix_retry</c> later batches are
-    /// diverted. Records the backend had accepted but not flushed are beyond the runtime's reach.
+    /// failure like a failed write: the batches delivered since the last successful flush are
+    /// handled like a failed batch (under <c>fix_retry</c> diverted to a rescue file — safe to
+    /// replay, may duplicate records the backend did store) and later batches are diverted.
     /// </summary>
     /// <exception cref="SinkFailedException"><c>throw</c> strategy, or <see cref="SinkRuntimeOptions.DivertOnFailure"/> off, and the flush failed.</exception>
     /// <exception cref="RescueUnavailableException">The flush failed and no rescue file could be opened.</exception>
@@ -151,6 +168,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
             try
             {
                 await WithTimeoutAsync(_primary.FlushAsync(cancellationToken), "flush", cancellationToken);
+                _unflushed.Clear();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -158,7 +176,54 @@ internal sealed class SinkRuntime : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                await HandleWriteFailureAsync([], new SinkUnavailableException("flush failed: " + Describe(ex), ex), cancellationToken);
+                await HandleFlushFailureAsync(ex, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Under the gate: the batches delivered since the last good flush may not have reached the
+    // destination, so they are treated as one failed batch (moved from delivered to wherever the
+    // strategy puts them). With nothing unflushed, nothing can be lost: the failure only counts.
+    private async ValueTask HandleFlushFailureAsync(Exception ex, CancellationToken cancellationToken)
+    {
+        var held = _unflushed.SelectMany(b => b).ToList();
+        _unflushed.Clear();
+        Stats.AddDelivered(-held.Count);
+        await HandleWriteFailureAsync(held, new SinkUnavailableException("flush failed: " + Describe(ex), ex), cancellationToken);
+    }
+
+    /// <summary>
+    /// Flushes the primary and forces it to stable storage (fsync for a file). Replay mode uses it
+    /// before deleting a replayed rescue file. A failure is handled like a failed flush.
+    /// </summary>
+    /// <exception cref="SinkFailedException">As for <see cref="FlushAsync"/>.</exception>
+    public async ValueTask SyncAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_diverting)
+            {
+                return;
+            }
+
+            try
+            {
+                await _primary.SyncAsync(cancellationToken);
+                _unflushed.Clear();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                await HandleFlushFailureAsync(ex, cancellationToken);
             }
         }
         finally
@@ -192,14 +257,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
             await AwaitProbeAsync(); // one may have started while we waited for the gate; it is already cancelled
             if (!_diverting)
             {
-                try
-                {
-                    await _primary.FlushAsync(CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    _log.Error("sink {Sink:l} final flush failed: {Reason:l}", SinkName, Describe(ex));
-                }
+                await FinalFlushAsync();
             }
 
             try
@@ -232,6 +290,39 @@ internal sealed class SinkRuntime : IAsyncDisposable
         {
             _gate.Release();
             _shutdown.Dispose();
+        }
+    }
+
+    // Under the gate, at shutdown. A failing final flush is an outage like any other: what the
+    // backend held goes to a rescue file (sealed just after), and only a real loss is an error.
+    private async ValueTask FinalFlushAsync()
+    {
+        try
+        {
+            await _primary.FlushAsync(CancellationToken.None);
+            _unflushed.Clear();
+            return;
+        }
+        catch (Exception ex)
+        {
+            if (_unflushed.Count == 0)
+            {
+                _log.Warning("sink {Sink:l} final flush failed: {Reason:l}; nothing was waiting to be flushed", SinkName, Describe(ex));
+                return;
+            }
+
+            try
+            {
+                await HandleFlushFailureAsync(ex, CancellationToken.None);
+            }
+            catch (Exception fatal) when (fatal is SinkFailedException or RescueUnavailableException)
+            {
+                // Already logged as an error with the count of records not stored.
+            }
+            finally
+            {
+                _probe = Task.CompletedTask; // no probing at shutdown
+            }
         }
     }
 
@@ -272,6 +363,31 @@ internal sealed class SinkRuntime : IAsyncDisposable
                 _diverting = true;
                 _probe = ProbeLoopAsync(_shutdown.Token); // runs to its first delay and returns
                 return SinkWriteOutcome.Diverted;
+        }
+    }
+
+    // Records the destination refused for their content go to the error group, each tagged with the
+    // destination's message. Without an error group (an infra sink, or wprescue) they are logged
+    // one per line with the reason and their fields, so that nothing disappears unseen.
+    private async ValueTask RejectAsync(IReadOnlyList<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        foreach (var group in rejected.GroupBy(r => r.Reason, StringComparer.Ordinal))
+        {
+            var records = group.Select(r => r.Record).ToList();
+            _log.Warning("sink {Sink:l} rejected {Count} record(s): {Reason:l}", SinkName, records.Count, group.Key);
+            if (_tolerant is not null)
+            {
+                await _tolerant.ForwardAsync(records, $"sink {SinkName} rejected the record: {group.Key}", cancellationToken);
+                Stats.AddToError(records.Count);
+                continue;
+            }
+
+            foreach (var record in records)
+            {
+                _log.Error("sink {Sink:l} rejected a record and has no error group to send it to: {Reason:l}; record: {Record:l}", SinkName, group.Key, record.ToString());
+            }
+
+            Stats.AddToError(records.Count);
         }
     }
 

@@ -6,7 +6,7 @@ namespace Wp.Core.Sinks.TestRescue;
 /// <summary>
 /// The test_rescue backend (SPEC §7.3): wraps a file backend and makes it unavailable on a fixed
 /// schedule — up for <c>up_ms</c>, down for <c>down_ms</c>, forever, starting up at construction.
-/// While down, writes, flushes and probes throw <see cref="SinkUnavailableException"/> without
+/// While down, writes and probes throw <see cref="SinkUnavailableException"/> without
 /// touching the inner backend. Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class TestRescueBackend : ISinkBackend
@@ -34,10 +34,17 @@ internal sealed class TestRescueBackend : ISinkBackend
         return _inner.WriteAsync(batch, cancellationToken);
     }
 
-    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Passes through even while down: SPEC §7.3 fails writes and probes, and the inner file backend
+    /// holds nothing unflushed (each write is one unbuffered OS write), so a simulated failing flush
+    /// would only make the runtime divert records the file already has (duplicates after replay).
+    /// </summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public ValueTask SyncAsync(CancellationToken cancellationToken)
     {
         ThrowIfDown();
-        return _inner.FlushAsync(cancellationToken);
+        return _inner.SyncAsync(cancellationToken);
     }
 
     public ValueTask ProbeAsync(CancellationToken cancellationToken)

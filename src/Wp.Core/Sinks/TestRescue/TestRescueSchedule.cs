@@ -34,24 +34,20 @@ internal readonly record struct TestRescueSchedule
     public long DownMs { get; }
 
     /// <summary>
-    /// Reads <c>up_ms</c> / <c>down_ms</c> from the sink's params (defaults 2000 / 2000); the
-    /// environment variables <c>WP_TEST_RESCUE_UP_MS</c> / <c>WP_TEST_RESCUE_DOWN_MS</c> win over them.
+    /// The schedule of a sink configured with <paramref name="upMs"/> / <paramref name="downMs"/>
+    /// (validated at load); the environment variables <c>WP_TEST_RESCUE_UP_MS</c> /
+    /// <c>WP_TEST_RESCUE_DOWN_MS</c> win over them.
     /// </summary>
-    /// <param name="parameters">The sink's merged params.</param>
-    /// <param name="source">Where the params came from, for error messages (e.g. the group file).</param>
     /// <param name="getEnvironmentVariable">Environment lookup; defaults to the process environment.</param>
-    /// <exception cref="ConfigException">A value is not a non-negative whole number of milliseconds.</exception>
-    public static TestRescueSchedule From(
-        IReadOnlyDictionary<string, object> parameters,
-        string source = "test_rescue params",
-        Func<string, string?>? getEnvironmentVariable = null)
+    /// <exception cref="ConfigException">An environment value is not a whole number of milliseconds >= 0, or both phases end up 0.</exception>
+    public static TestRescueSchedule From(long upMs, long downMs, Func<string, string?>? getEnvironmentVariable = null)
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
-        var up = Read(parameters, "up_ms", UpEnvironmentVariable, DefaultUpMs, source, getEnvironmentVariable);
-        var down = Read(parameters, "down_ms", DownEnvironmentVariable, DefaultDownMs, source, getEnvironmentVariable);
+        var up = FromEnvironment(UpEnvironmentVariable, getEnvironmentVariable) ?? upMs;
+        var down = FromEnvironment(DownEnvironmentVariable, getEnvironmentVariable) ?? downMs;
         if (up + down == 0)
         {
-            throw new ConfigException(source, "test_rescue: up_ms and down_ms cannot both be 0");
+            throw new ConfigException(UpEnvironmentVariable, "test_rescue: up_ms and down_ms cannot both be 0");
         }
 
         return new TestRescueSchedule(up, down);
@@ -77,37 +73,16 @@ internal readonly record struct TestRescueSchedule
         return false;
     }
 
-    private static long Read(
-        IReadOnlyDictionary<string, object> parameters,
-        string key,
-        string variable,
-        long fallback,
-        string source,
-        Func<string, string?> getEnvironmentVariable)
+    private static long? FromEnvironment(string variable, Func<string, string?> getEnvironmentVariable)
     {
         var fromEnvironment = getEnvironmentVariable(variable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        if (string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return long.TryParse(fromEnvironment.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var envValue)
-                ? envValue
-                : throw new ConfigException(variable, $"environment variable {variable}='{fromEnvironment}' is not a whole number of milliseconds >= 0");
+            return null;
         }
 
-        if (!parameters.TryGetValue(key, out var raw))
-        {
-            return fallback;
-        }
-
-        long? value = raw switch
-        {
-            long l => l,
-            int i => i,
-            double d when d == Math.Floor(d) && d is >= 0 and <= long.MaxValue => (long)d,
-            string s when long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
-        return value is >= 0
-            ? value.Value
-            : throw new ConfigException(source, $"test_rescue param {key} = {raw} is not a whole number of milliseconds >= 0");
+        return long.TryParse(fromEnvironment.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ConfigException(variable, $"environment variable {variable}='{fromEnvironment}' is not a whole number of milliseconds >= 0");
     }
 }

@@ -247,9 +247,11 @@ public sealed class SinkRuntimeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_flush_under_fix_retry_diverts_what_follows()
+    public async Task A_failed_flush_under_fix_retry_diverts_the_unflushed_batches_and_what_follows()
     {
         await using var runtime = NewRuntime();
+        await runtime.WriteAsync(Batch(4), default);
+        await runtime.FlushAsync(default);
         await runtime.WriteAsync(Batch(2), default);
         _primary.Up = false;
 
@@ -257,9 +259,24 @@ public sealed class SinkRuntimeTests : IDisposable
         (await runtime.WriteAsync(Batch(3), default)).Should().Be(SinkWriteOutcome.Diverted);
 
         runtime.IsDiverting.Should().BeTrue();
-        runtime.Stats.Delivered.Should().Be(2);
-        runtime.Stats.Diverted.Should().Be(3);
+        runtime.Stats.Delivered.Should().Be(4, "the 4 were flushed before the failure");
+        runtime.Stats.Diverted.Should().Be(5, "the 2 not yet flushed, and the 3 after");
         _log.Messages(LogEventLevel.Warning).Should().ContainSingle().Which.Should().Contain("flush failed");
+    }
+
+    [Fact]
+    public async Task A_failing_final_flush_diverts_what_the_backend_held_and_logs_no_error()
+    {
+        var runtime = NewRuntime();
+        await runtime.WriteAsync(Batch(2), default);
+        _primary.Up = false;
+
+        await runtime.DisposeAsync();
+
+        runtime.Stats.Delivered.Should().Be(0);
+        runtime.Stats.Diverted.Should().Be(2);
+        _log.Messages(LogEventLevel.Error).Should().BeEmpty();
+        _dir.FileNames().Should().ContainSingle().Which.Should().EndWith(".dat");
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+using Serilog.Events;
+using Wp.Core.Records;
+using Wp.Core.Sinks;
+using Wp.Core.Sinks.Runtime;
+using Wp.Core.Tests.Support;
+using Record = Wp.Core.Records.Record;
+
+namespace Wp.Core.Tests.Sinks.Runtime;
+
+/// <summary>SPEC §7.4: a value the destination refuses is bad data, not an outage.</summary>
+public sealed class SinkRuntimeRejectedRecordsTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly LogCapture _log = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Refused_records_go_to_the_error_group_with_the_reason_and_the_rest_counts_as_delivered()
+    {
+        var forwarder = new CollectingErrorForwarder();
+        var batch = Enumerable.Range(0, 5).Select(Row).ToList();
+        await using var runtime = NewRuntime(new RefusingBackend(1, 3), forwarder);
+
+        (await runtime.WriteAsync(batch, default)).Should().Be(SinkWriteOutcome.Delivered);
+
+        runtime.Stats.Delivered.Should().Be(3);
+        runtime.Stats.ToError.Should().Be(2);
+        runtime.Stats.Routed.Should().Be(5);
+        runtime.IsDiverting.Should().BeFalse();
+        _dir.FileNames().Should().BeEmpty("bad data is not an outage");
+        forwarder.Received.Should().ContainSingle();
+        forwarder.Received[0].Batch.Should().Equal(batch[1], batch[3]);
+        forwarder.Received[0].Reason.Should().Be("sink s1 rejected the record: value too long");
+    }
+
+    [Fact]
+    public async Task Without_an_error_group_refused_records_are_logged_one_by_one()
+    {
+        await using var runtime = NewRuntime(new RefusingBackend(0), forwarder: null);
+
+        await runtime.WriteAsync([Row(7), Row(8)], default);
+
+        runtime.Stats.Delivered.Should().Be(1);
+        _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("value too long").And.Contain("n: 7");
+    }
+
+    private SinkRuntime NewRuntime(ISinkBackend backend, IErrorGroupForwarder? forwarder) =>
+        new(new SinkRuntimeOptions { SinkName = "s1", RescueRoot = _dir.Path }, backend, TimeProvider.System, _log.Logger, forwarder);
+
+    private static Record Row(int n)
+    {
+        var record = new Record();
+        record.Add("n", Value.Int(n));
+        return record;
+    }
+
+    /// <summary>Writes every record but those at the given indexes, which it reports refused.</summary>
+    private sealed class RefusingBackend(params int[] refused) : ISinkBackend
+    {
+        public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+            ValueTask.FromException(new SinkRecordsRejectedException(refused.Select(i => new RejectedRecord(batch[i], "value too long")).ToList()));
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
