@@ -67,9 +67,6 @@ internal sealed class StaleLockAdopter
     /// <summary>Torn last lines cut off so far.</summary>
     public long TornLinesDropped { get; private set; }
 
-    /// <summary>Files adopted (sealed or removed) so far.</summary>
-    public long FilesAdopted { get; private set; }
-
     /// <summary>Tries every <c>.dat.lock</c> in the rescue folder. Does not throw; returns the outcomes by path.</summary>
     public IReadOnlyDictionary<string, AdoptOutcome> AdoptAll()
     {
@@ -170,7 +167,6 @@ internal sealed class StaleLockAdopter
             }
 
             File.Delete(lockPath);
-            FilesAdopted++;
             _log.Warning("adopt stale lock file {Path:l}: empty, removed", lockPath);
             return AdoptOutcome.Removed;
         }
@@ -184,7 +180,6 @@ internal sealed class StaleLockAdopter
             TornLinesDropped++;
         }
 
-        FilesAdopted++;
         if (goodEnd == 0)
         {
             File.Delete(lockPath);
