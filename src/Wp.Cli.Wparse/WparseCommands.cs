@@ -22,7 +22,7 @@ internal static class WparseCommands
         var stat = CommonOptions.Stat();
         var printStat = CommonOptions.PrintStat();
         var speedLimit = CommonOptions.SpeedLimit();
-        var maxLine = new Option<long>("--max-line", "-n") { Description = "Stop after this many lines in all (0 = no limit)" };
+        var maxLine = CommonOptions.Lines("--max-line", "Stop after this many lines in all (0 = no limit)");
         // WarpParse's record-check thresholds (upstream's own engine no longer acts on them: its checker
         // is disabled). Accepted so upstream scripts (wparse batch -S 1 ...) run; they change nothing.
         var checkStop = new Option<int?>("--check-stop", "-S")
@@ -44,7 +44,7 @@ internal static class WparseCommands
         var wpl = new Option<string?>("--wpl") { Description = "WPL rules folder (overrides [models] wpl; relative to the work root)" };
         var fromStart = new Option<bool>("--from-start") { Description = "Ignore saved read positions: read every file source from its first line" };
         var command = new Command(name, description) { workRoot, stat, printStat, speedLimit, maxLine, fromStart, checkStop, checkContinue, parseWorkers, wpl };
-        command.SetAction((result, _) => CliHost.RunAsync("wparse", async () =>
+        command.SetAction((result, _) => CliHost.RunAsync("wparse", workRoot: result.GetValue(workRoot), body: async () =>
         {
             using var signals = new ShutdownSignals();
             var options = new WparseOptions(
@@ -53,7 +53,7 @@ internal static class WparseCommands
                 result.GetValue(stat),
                 result.GetValue(printStat),
                 result.GetValue(speedLimit),
-                result.GetValue(maxLine),
+                result.GetValue(maxLine) ?? 0,
                 result.GetValue(fromStart),
                 result.GetValue(parseWorkers),
                 result.GetValue(wpl));

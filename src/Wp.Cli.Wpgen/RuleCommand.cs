@@ -12,8 +12,8 @@ internal static class RuleCommand
     public static Command Create()
     {
         var workRoot = CommonOptions.WorkRoot();
-        var count = new Option<long?>("--count", "-n", "--line-cnt") { Description = "Lines to write (default: [generator] count)" };
-        var speed = new Option<long?>("--speed", "-s", "--gen-speed") { Description = "Lines per second, 0 = unlimited (default: [generator] speed)" };
+        var count = CommonOptions.Lines("--count", "Lines to write (default: [generator] count)", "--line-cnt");
+        var speed = CommonOptions.SpeedLimit("Lines per second, 0 = unlimited (default: [generator] speed)", "-s", "--speed", "--gen-speed");
         var seed = new Option<long?>("--seed")
         {
             Description = $"Random seed (default {RuleGenerator.DefaultSeed}); the same seed, rules and count write the same lines",
@@ -24,7 +24,7 @@ internal static class RuleCommand
         {
             workRoot, count, speed, seed, stat, printStat,
         };
-        command.SetAction((result, _) => CliHost.RunAsync("wpgen", async () =>
+        command.SetAction((result, _) => CliHost.RunAsync("wpgen", workRoot: result.GetValue(workRoot), body: async () =>
         {
             var root = new WorkRoot(result.GetValue(workRoot)!);
             var engine = ProjectLoader.LoadEngine(root);

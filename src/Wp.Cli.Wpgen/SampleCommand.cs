@@ -12,15 +12,15 @@ internal static class SampleCommand
     public static Command Create()
     {
         var workRoot = CommonOptions.WorkRoot();
-        var count = new Option<long?>("--count", "-n", "--line-cnt") { Description = "Lines to write (default: [generator] count)" };
-        var speed = new Option<long?>("--speed", "-s", "--gen-speed") { Description = "Lines per second, 0 = unlimited (default: [generator] speed)" };
+        var count = CommonOptions.Lines("--count", "Lines to write (default: [generator] count)", "--line-cnt");
+        var speed = CommonOptions.SpeedLimit("Lines per second, 0 = unlimited (default: [generator] speed)", "-s", "--speed", "--gen-speed");
         var stat = CommonOptions.Stat();
         var printStat = CommonOptions.PrintStat();
         var command = new Command("sample", "Cycle through every models/wpl/**/sample.dat line until N lines are written")
         {
             workRoot, count, speed, stat, printStat,
         };
-        command.SetAction((result, _) => CliHost.RunAsync("wpgen", async () =>
+        command.SetAction((result, _) => CliHost.RunAsync("wpgen", workRoot: result.GetValue(workRoot), body: async () =>
         {
             var root = new WorkRoot(result.GetValue(workRoot)!);
             var engine = ProjectLoader.LoadEngine(root);

@@ -28,7 +28,7 @@ internal static class WprescueCommands
             command.Aliases.Add(alias);
         }
 
-        command.SetAction((result, _) => CliHost.RunAsync("wprescue", async () =>
+        command.SetAction((result, _) => CliHost.RunAsync("wprescue", workRoot: result.GetValue(workRoot), body: async () =>
         {
             using var signals = new ShutdownSignals();
             var options = new RecoveryOptions(

@@ -12,9 +12,10 @@ internal static class CheckCommand
     {
         var workRoot = CommonOptions.WorkRoot();
         var probe = new Option<bool>("--probe") { Description = "Also connect to every database sink and report reachable or not (secrets are never printed)" };
-        var command = new Command("check", "Load every config, WPL and OML file, resolve names and folders; print item, result, detail") { workRoot, probe };
+        var json = WprojOptions.Json();
+        var command = new Command("check", "Load every config, WPL and OML file, resolve names and folders; print item, result, detail") { workRoot, probe, json };
         command.SetAction((result, _) => CliHost.RunAsync(WprojCommands.Tool, () => Task.FromResult(ProjectCheck.Run(
-            new WorkRoot(result.GetValue(workRoot)!), Console.Out, Console.Error, ConsoleStyle.ForStdout(), result.GetValue(probe)))));
+            new WorkRoot(result.GetValue(workRoot)!), Console.Out, Console.Error, ConsoleStyle.ForStdout(), result.GetValue(probe), result.GetValue(json)))));
         return command;
     }
 }

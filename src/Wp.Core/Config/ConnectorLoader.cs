@@ -125,7 +125,7 @@ internal static class ConnectorLoader
                 if (!connector.AllowOverride.Contains(entry.Key, StringComparer.Ordinal))
                 {
                     var allowed = connector.AllowOverride.Count == 0 ? "none" : string.Join(", ", connector.AllowOverride);
-                    p.Problem(entry, $"param '{entry.Key}' of {ownerName} may not be overridden: connector '{connector.Id}' allows {allowed}");
+                    p.Problem(entry, $"param '{entry.Key}' of {ownerName} may not be overridden: connector '{connector.Id}' allows {allowed}{Suggest.DidYouMean(entry.Key, connector.AllowOverride)}");
                     continue;
                 }
 

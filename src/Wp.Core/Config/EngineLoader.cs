@@ -5,6 +5,12 @@ internal static class EngineLoader
 {
     public const string FileName = "wparse.toml";
 
+    /// <summary>
+    /// Upper bound of the durations in seconds (<c>[stat] window_sec</c>, <c>[rescue] idle_exit_sec</c>,
+    /// <c>--stat</c>): one day. Timers cannot wait past ~49 days, and a longer window is a typo.
+    /// </summary>
+    public const int MaxSeconds = 86_400;
+
     /// <summary>Log level words accepted in <c>[log_conf] level</c>.</summary>
     public static readonly IReadOnlyList<string> LogLevels = ["trace", "verbose", "debug", "info", "information", "warn", "warning", "error", "fatal", "off"];
 
@@ -58,7 +64,7 @@ internal static class EngineLoader
                 },
                 Path = root.Resolve(logFile?.String("path") ?? "./logs"),
             },
-            StatWindowSec = stat?.Int32("window_sec", min: 1) ?? defaults.StatWindowSec,
+            StatWindowSec = stat?.Int32("window_sec", min: 1, max: MaxSeconds) ?? defaults.StatWindowSec,
             StatRequests = ReadStatRequests(stat, noEffect),
             Spellings = spellings,
             NoEffect = noEffect,
@@ -124,7 +130,7 @@ internal static class EngineLoader
             Order = rescue.OneOf("order", "newest", "oldest") == "oldest" ? RescueOrder.Oldest : RescueOrder.Newest,
             MaxFileBytes = rescue.Integer("max_file_bytes", min: 1) ?? defaults.MaxFileBytes,
             CheckpointEveryLines = rescue.Int32("checkpoint_every_lines", min: 1) ?? defaults.CheckpointEveryLines,
-            IdleExitSec = rescue.Number("idle_exit_sec", min: 0) ?? defaults.IdleExitSec,
+            IdleExitSec = rescue.Number("idle_exit_sec", min: 0, max: MaxSeconds) ?? defaults.IdleExitSec,
         };
     }
 

@@ -1,3 +1,6 @@
+using Wp.Core.Oml;
+using Wp.Core.Wpl;
+
 namespace Wp.Core.Config;
 
 /// <summary>Everything a work root configures, loaded and validated once.</summary>
@@ -19,6 +22,12 @@ internal sealed class ProjectConfig
 
     /// <summary><c>[defaults.expect]</c> of sink/defaults.toml.</summary>
     public required ExpectOptions ExpectDefaults { get; init; }
+
+    /// <summary>The WPL rules of <c>[models] wpl</c>, compiled.</summary>
+    public required WplRuleSet Rules { get; init; }
+
+    /// <summary>The OML models of <c>[models] oml</c> (empty when the folder is absent).</summary>
+    public required IReadOnlyList<OmlModel> Models { get; init; }
 
     /// <summary>models/knowledge/knowdb.toml and its CSV tables; null when there is no knowdb.toml.</summary>
     public KnowledgeBase? Knowledge { get; init; }

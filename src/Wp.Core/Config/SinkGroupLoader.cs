@@ -37,6 +37,12 @@ internal static partial class SinkGroupLoader
         var name = g.String("name");
         var rule = g.StringList("rule") ?? [];
         var oml = g.StringList("oml") ?? [];
+        if (isInfra && g.Table.Get("on_error") is { Value: TomlScalarNode { Value: "tolerant" } } tolerantEntry)
+        {
+            // tolerant forwards failed batches to the error group: an infra group has none to forward to.
+            g.Problem(tolerantEntry, "on_error = \"tolerant\" is for business groups only (an infra group has no error group to forward to); use fix_retry or throw");
+        }
+
         var onError = g.OneOf("on_error", "fix_retry", "tolerant", "throw") switch
         {
             "tolerant" => OnError.Tolerant,
@@ -166,7 +172,7 @@ internal static partial class SinkGroupLoader
         {
             var known = connectors.Values.Where(c => SinkProviders.Find(c.Type) is not null)
                 .Select(c => c.Id).Order(StringComparer.Ordinal);
-            s.Problem(s.Table.Get("connect")!, $"unknown connector '{connect}' for sink '{name}' (known: {string.Join(", ", known)})");
+            s.Problem(s.Table.Get("connect")!, $"unknown connector '{connect}' for sink '{name}' (known: {string.Join(", ", known)}){Suggest.DidYouMean(connect, known)}");
             s.Entry("params");
             s.Done();
             return null;

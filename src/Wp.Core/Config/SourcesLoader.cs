@@ -93,7 +93,7 @@ internal static class SourcesLoader
                 if (provider is null)
                 {
                     s.Problem(s.Table.Get("connect")!,
-                        $"unknown source connector '{connect}' for source '{key}' (known: {SourceProviders.Known})");
+                        $"unknown source connector '{connect}' for source '{key}' (known: {SourceProviders.Known}){Suggest.DidYouMean(connect, SourceProviders.All.Keys)}");
                 }
             }
 

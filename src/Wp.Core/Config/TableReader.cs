@@ -226,7 +226,7 @@ internal sealed class TableReader
         {
             if (!_known.Contains(entry.Key))
             {
-                Problem(entry, $"unknown key '{entry.Key}' in {Table.Label}");
+                Problem(entry, $"unknown key '{entry.Key}' in {Table.Label}{Suggest.DidYouMean(entry.Key, _known)}");
             }
         }
     }

@@ -134,7 +134,8 @@ internal sealed class RuleLineWriter(WplRule rule, IReadOnlyList<FieldSlot> slot
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            reason = "the matcher failed: " + e.Message;
+            // Reported (with the exception's type) as a problem of the generator rule: never silent.
+            reason = $"the matcher failed ({e.GetType().Name}): {e.Message}";
             return false;
         }
         finally

@@ -32,14 +32,6 @@ internal static class LogSetup
         return config.CreateLogger();
     }
 
-    /// <summary>A logger for stderr only, used before the configuration is loaded (or when it is broken).</summary>
-    public static Logger CreateBootstrap(string tool) =>
-        new LoggerConfiguration()
-            .MinimumLevel.Warning()
-            .Enrich.WithProperty("SourceContext", tool)
-            .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
-            .CreateLogger();
-
     private static LogEventLevel LevelFor(LogEvent e, LogLevelSpec levels)
     {
         if (e.Properties.TryGetValue("SourceContext", out var value) && value is ScalarValue { Value: string context })

@@ -32,20 +32,6 @@ internal sealed class OmlModel
 
     public IReadOnlyList<OmlStatement> Statements => _statements;
 
-    /// <summary>True when any of the model's rule patterns matches <paramref name="rulePath"/> (<c>*</c> spans '/').</summary>
-    public bool AppliesTo(string rulePath)
-    {
-        foreach (var pattern in RulePatterns)
-        {
-            if (Routing.GlobPattern.IsMatch(pattern, rulePath))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// Projects <paramref name="input"/>: statements in order, each appending at most one field
     /// (<c>*</c> appends every remaining field). A statement whose input field is absent adds nothing.

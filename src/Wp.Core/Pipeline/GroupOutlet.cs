@@ -1,4 +1,5 @@
 using Wp.Core.Records;
+using Wp.Core.Stats;
 using Wp.Core.Sources.Acks;
 
 namespace Wp.Core.Pipeline;
@@ -7,7 +8,7 @@ namespace Wp.Core.Pipeline;
 /// Where records for one group go: every sink of the group receives each chunk (SPEC §5.5). A group
 /// without sinks — or an infra group with no file — counts what it receives and drops it (SPEC §6.4).
 /// </summary>
-internal sealed class GroupOutlet
+internal sealed class GroupOutlet : IStatSource
 {
     private long _dropped;
 
@@ -23,6 +24,15 @@ internal sealed class GroupOutlet
 
     /// <summary>Records that reached a group with no sinks.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>A group without sinks shows what it dropped (a <c>sink</c> row with no success); others show nothing.</summary>
+    public IEnumerable<StatRow> Snapshot()
+    {
+        if (Sinks.Count == 0)
+        {
+            yield return new StatRow("sink", Name, "dropped: no group file", Dropped, 0);
+        }
+    }
 
     /// <summary>Posts to every sink of the group; each takes a hold on <paramref name="ack"/> until it has stored the chunk.</summary>
     public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken)

@@ -41,7 +41,14 @@ internal sealed class SinkTopology
             infra[group.Name] = BuildGroup(group, error: null);
         }
 
-        var error = infra.GetValueOrDefault(InfraGroups.Error) ?? new GroupOutlet(InfraGroups.Error, []);
+        // An infra group with no file counts and drops what it gets (SPEC §6.4); one outlet per name, so
+        // its count is one number in the final table. The monitor group only gets stat records.
+        foreach (var name in InfraGroups.All.Where(n => n != InfraGroups.Monitor && !infra.ContainsKey(n)))
+        {
+            infra[name] = new GroupOutlet(name, []);
+        }
+
+        var error = infra[InfraGroups.Error];
         var business = config.BusinessGroups.Select(g => BuildGroup(g, error)).ToList();
         return new SinkTopology(business, infra, workers, onFatal);
 

@@ -175,14 +175,17 @@ internal sealed class SinkWorker : IStatSource
         catch (Exception ex) when (ex is SinkFailedException or RescueUnavailableException)
         {
             Fatal = ex;
-            Interlocked.Add(ref _abandoned, batch.Count);
             onFatal(this);
-            await foreach (var chunk in reader.ReadAllAsync())
+            await foreach (var _ in reader.ReadAllAsync())
             {
-                // Holds are kept: the input of abandoned records must never be acknowledged.
-                Interlocked.Add(ref _abandoned, chunk.Records.Count);
+                // Holds are kept: the input of abandoned records must never be acknowledged. Counted below.
             }
 
+            // Exact by the runtime's invariant (SPEC §8.5): whatever was routed here and is neither
+            // delivered, nor in a rescue file, nor in the error group — the failed batch's unstored part,
+            // the rest of the chunk it came from, and everything queued after it.
+            var stats = _runtime.Stats;
+            Interlocked.Exchange(ref _abandoned, Interlocked.Read(ref _routed) - stats.Delivered - stats.Diverted - stats.ToError);
             _log.Error("sink {Sink}: {Error}; {Count} records routed to it were not stored", Sink.Name, ex.Message, Abandoned);
         }
     }
@@ -191,7 +194,7 @@ internal sealed class SinkWorker : IStatSource
     public SinkLedgerRow Ledger()
     {
         var stats = _runtime.Stats;
-        return new SinkLedgerRow(Sink.Name, Sink.Group, Interlocked.Read(ref _routed), stats.Delivered, stats.Diverted, stats.ToError, stats.NotStored + Abandoned);
+        return new SinkLedgerRow(Sink.Name, Sink.Group, Interlocked.Read(ref _routed), stats.Delivered, stats.Diverted, stats.ToError, Fatal is null ? stats.NotStored : Abandoned); // Abandoned includes the runtime's NotStored
     }
 
     public IEnumerable<StatRow> Snapshot()

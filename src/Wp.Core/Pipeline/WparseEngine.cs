@@ -35,9 +35,10 @@ internal sealed class WparseEngine
         var root = _options.Root;
         var config = ProjectLoader.Load(root);
         var engine = config.Engine;
-        var rules = WplRuleSet.LoadDirectory(_options.WplDir is { } wpl ? root.Resolve(wpl) : engine.WplRoot);
+        // The rules were loaded and validated with everything else; --wpl DIR loads another folder for this run.
+        var rules = _options.WplDir is { } wpl ? WplRuleSet.LoadDirectory(root.Resolve(wpl)) : config.Rules;
         var parseWorkers = _options.ParseWorkers ?? engine.ParseWorkers;
-        var models = Directory.Exists(engine.OmlRoot) ? OmlLoader.LoadDirectory(engine.OmlRoot) : [];
+        var models = config.Models;
         using var logger = LogSetup.Create("wparse", engine.Log, root, root.Conf("wparse.toml"));
         var log = logger.ForContext("SourceContext", "ctrl");
         log.Information("wparse {Mode} start: work root {Root}, {Rules} rules, {Models} oml models",
@@ -50,86 +51,112 @@ internal sealed class WparseEngine
             log.Warning("infra group {Group} has no file in {Folder}: its records are counted and dropped", missing, Path.Combine(engine.SinkRoot, "infra.d"));
         }
 
-        var plan = new RoutePlan(rules, models, topology.Business, config.BusinessGroups, topology.Infra);
-        var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
-        var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
-        var budget = new LineBudget(_options.MaxLines);
-        var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
-        var sourceLog = logger.ForContext("SourceContext", "ctrl");
-        var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart);
-        var sources = config.Sources.Where(s => s.Enable)
-            .Select(s => s.Provider.Create(s.Key, s.Settings, sourceRun))
-            .ToList();
-        var fileSources = sources.OfType<FileSourceRun>().Select(f => f.Source).ToList();
-        var keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
-        var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra)], _time, "wparse",
-            new StatSelection(engine.StatRequests));
-
-        // Two queued batches per worker: enough to never starve a worker, few enough that lines do
-        // not wait (and age into older GC generations) in the channel.
-        var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
+        var disposed = false;
+        try
         {
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
-        var parseTasks = Enumerable.Range(0, Math.Max(1, parseWorkers))
-            .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
-            .ToList();
-        using var statStop = new CancellationTokenSource();
-        var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));
-        var monitor = topology.Infra.GetValueOrDefault(InfraGroups.Monitor);
-        var statTask = reporter.RunAsync(
-            window,
-            _options.PrintStat ? stdout : null,
-            monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
-            statStop.Token,
-            finalWindow: false);
+            var plan = new RoutePlan(rules, models, topology.Business, config.BusinessGroups, topology.Infra);
+            var parseCounters = new ParseCounters(rules.Rules.Select(r => r.Path).ToList());
+            var limiter = new SpeedLimiter(_options.SpeedLimit ?? engine.SpeedLimit, _time);
+            var budget = new LineBudget(_options.MaxLines);
+            var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
+            var sourceLog = logger.ForContext("SourceContext", "ctrl");
+            var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart);
+            var sources = config.Sources.Where(s => s.Enable)
+                .Select(s => s.Provider.Create(s.Key, s.Settings, sourceRun))
+                .ToList();
+            var fileSources = sources.OfType<FileSourceRun>().Select(f => f.Source).ToList();
+            var keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
+            var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse",
+                new StatSelection(engine.StatRequests));
 
-        using var keeperStop = new CancellationTokenSource();
-        var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
+            // Two queued batches per worker: enough to never starve a worker, few enough that lines do
+            // not wait (and age into older GC generations) in the channel.
+            var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
+            var parseTasks = Enumerable.Range(0, Math.Max(1, parseWorkers))
+                .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
+                .ToList();
+            using var statStop = new CancellationTokenSource();
+            var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));
+            var monitor = topology.Infra.GetValueOrDefault(InfraGroups.Monitor);
+            var statTask = reporter.RunAsync(
+                window,
+                _options.PrintStat ? stdout : null,
+                monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
+                statStop.Token,
+                finalWindow: false);
 
-        var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
-        await Task.WhenAll(parseTasks);
-        await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
-        await statStop.CancelAsync();
-        await statTask;
-        var monitorWorkers = monitor?.Sinks ?? [];
-        await DrainAsync(topology.Workers.Where(w => w.IsInfra && !monitorWorkers.Contains(w)), sinkTasks);
+            using var keeperStop = new CancellationTokenSource();
+            var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
 
-        // The final table is taken once every other sink is drained, and the very same rows are the
-        // monitor's last records, so what monitoring ends on is what is printed.
-        var final = reporter.FinalTable();
-        if (monitor is not null)
-        {
-            await monitor.PostAsync(reporter.MonitorRecords(final), ack: null, CancellationToken.None);
+            var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
+            await Task.WhenAll(parseTasks);
+            await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
+            await statStop.CancelAsync();
+            await statTask;
+            var monitorWorkers = monitor?.Sinks ?? [];
+            await DrainAsync(topology.Workers.Where(w => w.IsInfra && !monitorWorkers.Contains(w)), sinkTasks);
+
+            // The final table is taken once every other sink is drained, and the very same rows are the
+            // monitor's last records, so what monitoring ends on is what is printed.
+            var final = reporter.FinalTable();
+            if (monitor is not null)
+            {
+                await monitor.PostAsync(reporter.MonitorRecords(final), ack: null, CancellationToken.None);
+            }
+
+            await DrainAsync(monitorWorkers, sinkTasks);
+            failures += await topology.DisposeAsync(log);
+            disposed = true;
+
+            // Last: every sink has flushed and fsynced, every rescue file is sealed.
+            await keeperStop.CancelAsync();
+            await keeperTask;
+            keeper?.SaveFinal();
+
+            // After the sinks' last flush: sources that acknowledge to a server (nats_src) send their last acks.
+            foreach (var source in sources.OfType<IAsyncDisposable>())
+            {
+                await source.DisposeAsync();
+            }
+
+            if (rules.MatcherErrors > 0)
+            {
+                log.Error("wparse: {Count} rule attempts failed inside a matcher (a bug; each counted as a failed attempt); first: {First}", rules.MatcherErrors, rules.FirstMatcherError);
+            }
+
+            stdout.Write(StatTable.Render("-- wparse total --", final));
+            stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
+            log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
+                parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
+
+            foreach (var fatal in topology.Workers.Where(w => w.Fatal is not null))
+            {
+                stderr.WriteLine($"wparse: sink {fatal.Sink.Name} ({fatal.Sink.SourceFile}): {fatal.Fatal!.Message}; {fatal.Abandoned} records not stored");
+                failures++;
+            }
+
+            return failures == 0 ? ExitCodes.Success : ExitCodes.RuntimeFailure;
         }
-
-        await DrainAsync(monitorWorkers, sinkTasks);
-        failures += await topology.DisposeAsync(log);
-
-        // Last: every sink has flushed and fsynced, every rescue file is sealed.
-        await keeperStop.CancelAsync();
-        await keeperTask;
-        keeper?.SaveFinal();
-
-        // After the sinks' last flush: sources that acknowledge to a server (nats_src) send their last acks.
-        foreach (var source in sources.OfType<IAsyncDisposable>())
+        finally
         {
-            await source.DisposeAsync();
+            if (!disposed)
+            {
+                // An unexpected exception (a bug): stop reading, end the sink workers, and still flush every
+                // primary and seal every rescue file, so what was stored stays stored. The exception goes on
+                // to CliHost (one line on stderr, the stack trace in the log file).
+                await readStop.CancelAsync();
+                foreach (var worker in topology.Workers)
+                {
+                    worker.Complete();
+                }
+
+                await topology.DisposeAsync(log);
+            }
         }
-
-        stdout.Write(StatTable.Render("-- wparse total --", final));
-        stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
-        log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
-            parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
-
-        foreach (var fatal in topology.Workers.Where(w => w.Fatal is not null))
-        {
-            stderr.WriteLine($"wparse: sink {fatal.Sink.Name} ({fatal.Sink.SourceFile}): {fatal.Fatal!.Message}; {fatal.Abandoned} records not stored");
-            failures++;
-        }
-
-        return failures == 0 ? ExitCodes.Success : ExitCodes.RuntimeFailure;
     }
 
     /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>

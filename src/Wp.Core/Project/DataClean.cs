@@ -20,6 +20,14 @@ internal static class DataClean
     {
         var config = ProjectLoader.Load(root);
         var generator = GeneratorConfigLoader.Load(root);
+        var instanceLock = Path.Combine(config.Engine.RescueRoot, Recovery.InstanceLock.FileName);
+        if (rescue && RescueFolder.IsHeld(instanceLock))
+        {
+            // wprescue is replaying: deleting its files and checkpoint under it loses or duplicates records.
+            error.WriteLine($"wproj data clean: a wprescue is running on {DisplayPath.Of(root, config.Engine.RescueRoot)} (it holds {DisplayPath.Of(root, instanceLock)}); stop it first, nothing was deleted");
+            return ExitCodes.RuntimeFailure;
+        }
+
         var targets = config.AllSinks.Select(s => s.OutputPath).OfType<string>()
             .Append(generator.OutputPath)
             .Distinct(StringComparer.Ordinal)

@@ -15,9 +15,36 @@ internal static class ProjectCheck
 {
     /// <summary>Prints the check table and a headline. Returns 0 when nothing failed, 4 (validation failed) otherwise.</summary>
     /// <param name="probe">Also connect to every network or database sink (<c>--probe</c>).</param>
-    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style, bool probe = false)
+    /// <param name="json">Print a JSON document instead of the table (<c>--json</c>).</param>
+    public static int Run(WorkRoot root, TextWriter output, TextWriter error, ConsoleStyle style, bool probe = false, bool json = false)
     {
         var report = Check(root, probe);
+        if (json)
+        {
+            // {"work_root", "result": "pass"|"fail", "failures", "warnings", "items": [{"item","result","detail"}]}
+            JsonOutput.Write(output, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("work_root", root.FullPath);
+                w.WriteString("result", report.Failures > 0 ? "fail" : "pass");
+                w.WriteNumber("failures", report.Failures);
+                w.WriteNumber("warnings", report.Warnings);
+                w.WriteStartArray("items");
+                foreach (var item in report.Items)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("item", item.Item);
+                    w.WriteString("result", item.Result.ToString().ToLowerInvariant());
+                    w.WriteString("detail", item.Detail);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            return report.Failures == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
+        }
+
         output.WriteLine($"wproj check: {root.FullPath}");
         var table = new TextTable(
             new TableColumn("item", Fit: Fit.PathLeft, MinWidth: 24),
@@ -45,51 +72,24 @@ internal static class ProjectCheck
         return ExitCodes.ValidationFailed;
     }
 
-    /// <summary>Runs every check; never throws for configuration problems (they become rows).</summary>
+    /// <summary>
+    /// Runs every check; never throws for configuration problems (they become rows). The failures are
+    /// exactly those of <see cref="ProjectLoader.Validate"/> — the validation wparse and wprescue run
+    /// before reading anything — plus conf/wpgen.toml's own (wpgen refuses those itself).
+    /// </summary>
     public static CheckReport Check(WorkRoot root, bool probe = false)
     {
         var report = new CheckReport();
         var context = new Context(root, report);
-        EngineOptions engine;
-        try
-        {
-            engine = ProjectLoader.LoadEngine(root);
-        }
-        catch (ConfigException ex)
+        var validation = ProjectLoader.Validate(root);
+        if (validation.Engine is not { } engine)
         {
             // Without conf/wparse.toml nothing else can be located.
-            context.AddProblems(ex.Problems);
+            context.AddProblems(validation.Problems);
             return report;
         }
 
-        var engineDoc = TomlFile.Read(root.Conf(EngineLoader.FileName), new ConfigProblems());
-        var config = CheckConfig(context, engine);
-        var models = CheckModels(context, engine, engineDoc);
-        CheckOmlReferences(context, config, models);
-        CheckFolders(context, engine, engineDoc, config);
-        if (probe && config is not null)
-        {
-            SinkProbe.Run(config, report, TimeProvider.System);
-        }
-
-        return report;
-    }
-
-    /// <summary>The TOML configuration, file by file: ok with a summary, or one row per problem.</summary>
-    private static ProjectConfig? CheckConfig(Context context, EngineOptions engine)
-    {
-        var root = context.Root;
-        var problems = new List<ConfigProblem>();
-        ProjectConfig? config = null;
-        try
-        {
-            config = ProjectLoader.Load(root);
-        }
-        catch (ConfigException ex)
-        {
-            problems.AddRange(ex.Problems);
-        }
-
+        var problems = validation.Problems.ToList();
         GeneratorOptions? generator = null;
         try
         {
@@ -97,31 +97,19 @@ internal static class ProjectCheck
         }
         catch (ConfigException ex)
         {
-            problems.AddRange(ex.Problems); // connector problems appear twice; deduplicated below
+            problems.AddRange(ex.Problems.Except(problems)); // connector problems would appear twice
         }
 
-        problems = problems.Distinct().ToList();
-        var files = new List<string> { root.Conf(EngineLoader.FileName) };
-        files.AddRange(Directory.Exists(engine.SrcConf) ? ConfigFiles.TomlFilesUnder(engine.SrcConf) : [engine.SrcConf]);
-        var defaults = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
-        if (File.Exists(defaults))
-        {
-            files.Add(defaults);
-        }
-
-        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.BusinessDir)));
-        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.InfraDir)));
-        files.AddRange(ConfigFiles.TomlFilesUnder(root.Resolve(ConnectorLoader.SinkConnectorDir)));
+        var config = validation.Config;
+        var files = ConfigFileList(root, engine);
+        var wplFiles = Directory.Exists(engine.WplRoot)
+            ? Directory.GetFiles(engine.WplRoot, "parse*.wpl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [];
+        var omlFiles = Directory.Exists(engine.OmlRoot)
+            ? Directory.GetFiles(engine.OmlRoot, "*.oml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [];
         var generatorFile = root.Conf(GeneratorConfigLoader.FileName);
-        files.Add(generatorFile);
-        var knowdb = Path.Combine(engine.KnowledgeRoot, KnowledgeLoader.FileName);
-        if (File.Exists(knowdb))
-        {
-            files.Add(knowdb);
-        }
-        files = files.Distinct(StringComparer.Ordinal).ToList();
-
-        foreach (var file in files)
+        foreach (var file in files.Concat(wplFiles).Concat(omlFiles))
         {
             var own = problems.Where(p => SamePath(p.File, file)).ToList();
             if (own.Count > 0)
@@ -132,11 +120,40 @@ internal static class ProjectCheck
 
             var summary = file == generatorFile && !File.Exists(file)
                 ? "absent: generator defaults apply"
+                : wplFiles.Contains(file) ? SummarizeRules(file, validation)
+                : omlFiles.Contains(file) ? SummarizeModels(file, validation)
                 : Summarize(context, file, engine, config, generator);
             context.Report.Add(context.Show(file), CheckResult.Ok, summary);
         }
 
-        context.AddProblems(problems.Where(p => !files.Any(f => SamePath(p.File, f))));
+        var placed = files.Concat(wplFiles).Concat(omlFiles).ToList();
+        context.AddProblems(problems.Where(p => !placed.Any(f => SamePath(p.File, f))));
+        if (Directory.Exists(engine.WplRoot) && wplFiles.Count == 0)
+        {
+            context.Report.Add(context.Show(engine.WplRoot) + "/", CheckResult.Warn, "no parse*.wpl files: every line will go to the miss group");
+        }
+
+        // Each sample.dat beside a parse*.wpl must parse with its folder's rules (check only: a sample that
+        // misses is a rule to fix, not a reason for wparse to refuse to run).
+        if (validation.Rules is { } rules)
+        {
+            foreach (var (sample, ok, detail) in WplSampleCheck.Run(rules))
+            {
+                context.Report.Add(context.Show(sample), ok ? CheckResult.Ok : CheckResult.Fail, detail);
+            }
+        }
+
+        if (!Directory.Exists(engine.OmlRoot))
+        {
+            context.Report.Add(context.Show(engine.OmlRoot) + "/", CheckResult.Warn, $"OML folder is missing: no models: models.oml = {context.Show(engine.OmlRoot)}");
+        }
+
+        var omlNames = config?.BusinessGroups.Sum(g => g.Oml.Count) ?? 0;
+        if (omlNames > 0)
+        {
+            context.Report.Add("oml references", CheckResult.Ok, $"every oml name of the business groups is a model ({omlNames})");
+        }
+
         foreach (var note in engine.NoEffect)
         {
             context.Report.Add($"{context.Show(note.File)}:{note.Line}:{note.Column}", CheckResult.Warn, note.Message);
@@ -149,8 +166,54 @@ internal static class ProjectCheck
                 $"knowledge table {table.Name}: {Plural(table.Rows.Count, "row")}{skipped} ({string.Join(", ", table.Columns)})");
         }
 
-        return config;
+        CheckFolders(context, engine, config);
+        if (probe && config is not null)
+        {
+            SinkProbe.Run(config, report, TimeProvider.System);
+        }
+
+        return report;
     }
+
+    /// <summary>The TOML files of the project, in the order they are shown.</summary>
+    private static List<string> ConfigFileList(WorkRoot root, EngineOptions engine)
+    {
+        var files = new List<string> { root.Conf(EngineLoader.FileName) };
+        files.AddRange(Directory.Exists(engine.SrcConf) ? ConfigFiles.TomlFilesUnder(engine.SrcConf) : [engine.SrcConf]);
+        var defaults = Path.Combine(engine.SinkRoot, ExpectLoader.DefaultsFileName);
+        if (File.Exists(defaults))
+        {
+            files.Add(defaults);
+        }
+
+        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.BusinessDir)));
+        files.AddRange(ConfigFiles.TomlFilesUnder(Path.Combine(engine.SinkRoot, SinkGroupLoader.InfraDir)));
+        files.AddRange(ConfigFiles.TomlFilesUnder(root.Resolve(ConnectorLoader.SinkConnectorDir)));
+        files.Add(root.Conf(GeneratorConfigLoader.FileName));
+        var knowdb = Path.Combine(engine.KnowledgeRoot, KnowledgeLoader.FileName);
+        if (File.Exists(knowdb))
+        {
+            files.Add(knowdb);
+        }
+
+        return files.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static string SummarizeRules(string file, ProjectValidation validation)
+    {
+        if (validation.Rules is null)
+        {
+            return "rules parse";
+        }
+
+        var paths = validation.Rules.Rules.Where(r => SamePath(r.File, file)).Select(r => r.Path).ToList();
+        return $"{Plural(paths.Count, "rule")}: {string.Join(", ", paths)}";
+    }
+
+    private static string SummarizeModels(string file, ProjectValidation validation) =>
+        validation.Models?.FirstOrDefault(m => SamePath(m.File, file)) is { } model
+            ? $"model {model.Name} (rule {string.Join(", ", model.RulePatterns)})"
+            : "model parses";
 
     private static string Summarize(Context context, string file, EngineOptions engine, ProjectConfig? config, GeneratorOptions? generator)
     {
@@ -211,111 +274,10 @@ internal static class ProjectCheck
         return connectors.Count > 0 ? $"connectors: {string.Join(", ", connectors)}" : "no problems in this file";
     }
 
-    /// <summary>WPL rules and OML models, file by file. Returns the models when they loaded (empty when the folder is absent).</summary>
-    private static IReadOnlyList<OmlModel>? CheckModels(Context context, EngineOptions engine, TomlTableNode? engineDoc)
+    /// <summary>The folders of the layout: data folders are created on first use, so their absence is a warning.</summary>
+    private static void CheckFolders(Context context, EngineOptions engine, ProjectConfig? config)
     {
-        if (!Directory.Exists(engine.WplRoot))
-        {
-            context.MissingFolder(engineDoc, engine.WplRoot, CheckResult.Fail, "models.wpl", ["models", "wpl"], "WPL rules folder is missing", null);
-        }
-        else
-        {
-            var files = Directory.GetFiles(engine.WplRoot, "parse*.wpl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-            try
-            {
-                var rules = WplRuleSet.LoadDirectory(engine.WplRoot);
-                foreach (var file in files)
-                {
-                    var paths = rules.Rules.Where(r => SamePath(r.File, file)).Select(r => r.Path).ToList();
-                    context.Report.Add(context.Show(file), CheckResult.Ok, $"{Plural(paths.Count, "rule")}: {string.Join(", ", paths)}");
-                }
-
-                if (files.Count == 0)
-                {
-                    context.Report.Add(context.Show(engine.WplRoot) + "/", CheckResult.Warn, "no parse*.wpl files: every line will go to the miss group");
-                }
-
-                foreach (var (sample, ok, detail) in WplSampleCheck.Run(rules))
-                {
-                    context.Report.Add(context.Show(sample), ok ? CheckResult.Ok : CheckResult.Fail, detail);
-                }
-            }
-            catch (ConfigException ex)
-            {
-                AddPerFile(context, files, ex.Problems, "rules parse");
-            }
-        }
-
-        if (!Directory.Exists(engine.OmlRoot))
-        {
-            context.MissingFolder(engineDoc, engine.OmlRoot, CheckResult.Warn, "models.oml", ["models", "oml"], "OML folder is missing: no models", null);
-            return [];
-        }
-
-        var omlFiles = Directory.GetFiles(engine.OmlRoot, "*.oml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        try
-        {
-            var models = OmlLoader.LoadDirectory(engine.OmlRoot);
-            foreach (var file in omlFiles)
-            {
-                foreach (var model in models.Where(m => SamePath(m.File, file)))
-                {
-                    context.Report.Add(context.Show(file), CheckResult.Ok, $"model {model.Name} (rule {string.Join(", ", model.RulePatterns)})");
-                }
-            }
-
-            return models;
-        }
-        catch (ConfigException ex)
-        {
-            AddPerFile(context, omlFiles, ex.Problems, "model parses");
-            return null;
-        }
-    }
-
-    /// <summary>Every business group's <c>oml = [...]</c> names an OML model (SPEC §5.5), located at the name in the group file.</summary>
-    private static void CheckOmlReferences(Context context, ProjectConfig? config, IReadOnlyList<OmlModel>? models)
-    {
-        if (config is null || models is null)
-        {
-            return; // the configuration or the models did not load: already reported
-        }
-
-        var names = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        var count = 0;
-        var bad = 0;
-        foreach (var group in config.BusinessGroups)
-        {
-            for (var i = 0; i < group.Oml.Count; i++)
-            {
-                count++;
-                if (names.Contains(group.Oml[i]))
-                {
-                    continue;
-                }
-
-                bad++;
-                var (line, column) = LocateOmlName(group.SourceFile, i);
-                var known = names.Count == 0 ? "there are no OML models" : $"known: {string.Join(", ", names.Order(StringComparer.Ordinal))}";
-                context.AddProblem(new ConfigProblem(group.SourceFile, line, column,
-                    $"group '{group.Name}': oml model '{group.Oml[i]}' does not exist ({known})"));
-            }
-        }
-
-        if (count > 0 && bad == 0)
-        {
-            context.Report.Add("oml references", CheckResult.Ok, $"every oml name of the business groups is a model ({count})");
-        }
-    }
-
-    /// <summary>The folders of the layout: configuration folders must exist; data folders are created on first use, so their absence is a warning.</summary>
-    private static void CheckFolders(Context context, EngineOptions engine, TomlTableNode? engineDoc, ProjectConfig? config)
-    {
-        if (!Directory.Exists(engine.SinkRoot))
-        {
-            context.MissingFolder(engineDoc, engine.SinkRoot, CheckResult.Fail, "sink_root", ["sink_root"], "sink folder is missing: no groups, no defaults", ["topology", "sinks"]);
-        }
-        else
+        if (Directory.Exists(engine.SinkRoot))
         {
             var business = Path.Combine(engine.SinkRoot, SinkGroupLoader.BusinessDir);
             if (!Directory.Exists(business))
@@ -336,7 +298,7 @@ internal static class ProjectCheck
         var data = new List<(string Path, string What)> { (engine.RescueRoot, "rescue_root") };
         if (config is not null)
         {
-            data.AddRange(config.Sources.Where(s => s.Enable && s.Path is not null).Select(s => (Path.GetDirectoryName(s.Path)!, $"source {s.Key}")));
+            data.AddRange(config.Sources.Where(s => s.Enable).Select(s => (Path.GetDirectoryName(s.Path)!, $"source {s.Key}")));
             data.AddRange(config.AllSinks.Where(s => s.OutputPath is not null).Select(s => (Path.GetDirectoryName(s.OutputPath!)!, "sink output")));
         }
 
@@ -353,47 +315,14 @@ internal static class ProjectCheck
                 exists ? $"folder ({what})" : $"missing ({what}); created on first write");
         }
 
-        foreach (var source in config?.Sources.Where(s => s.Enable && s.Path is not null && !File.Exists(s.Path)) ?? [])
+        foreach (var source in config?.Sources.Where(s => s.Enable) ?? [])
         {
-            if (Directory.Exists(Path.GetDirectoryName(source.Path)))
+            // Network sources have no path.
+            if (source.Path is { } path && !File.Exists(path) && Directory.Exists(Path.GetDirectoryName(path)))
             {
-                context.Report.Add(context.Show(source.Path!), CheckResult.Warn, $"source {source.Key}: file missing (wpgen sample writes it)");
+                context.Report.Add(context.Show(path), CheckResult.Warn, $"source {source.Key}: file missing (wpgen sample writes it)");
             }
         }
-    }
-
-    /// <summary>Problems of files that failed to parse; files without problems are ok.</summary>
-    private static void AddPerFile(Context context, IReadOnlyList<string> files, IReadOnlyList<ConfigProblem> problems, string okDetail)
-    {
-        foreach (var file in files)
-        {
-            var own = problems.Where(p => SamePath(p.File, file)).ToList();
-            if (own.Count == 0)
-            {
-                context.Report.Add(context.Show(file), CheckResult.Ok, okDetail);
-            }
-            else
-            {
-                context.AddProblems(own);
-            }
-        }
-
-        context.AddProblems(problems.Where(p => !files.Any(f => SamePath(p.File, f))));
-    }
-
-    /// <summary>Line and column of the <paramref name="index"/>-th name of <c>sink_group.oml</c> (or of the key), from the file's syntax tree.</summary>
-    private static (int? Line, int? Column) LocateOmlName(string file, int index)
-    {
-        if (TomlFile.Read(file, new ConfigProblems()) is not { } doc
-            || doc.Get("sink_group")?.Value is not TomlTableNode group
-            || group.Get("oml") is not { } entry)
-        {
-            return (null, null);
-        }
-
-        return entry.Value is TomlArrayNode array && index < array.Items.Count
-            ? (array.Items[index].Line, array.Items[index].Column)
-            : (entry.Line, entry.Column);
     }
 
     private static bool SamePath(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
@@ -421,37 +350,6 @@ internal static class ProjectCheck
         {
             var at = Show(problem.File) + (problem.Line is { } l ? $":{l}" + (problem.Column is { } c ? $":{c}" : "") : "");
             Report.Add(at, CheckResult.Fail, DisplayPath.InMessage(Root, problem.Message));
-        }
-
-        /// <summary>A folder named (or defaulted) in conf/wparse.toml is missing: located at its key (or the key's alias) when it is set.</summary>
-        public void MissingFolder(TomlTableNode? engineDoc, string folder, CheckResult result, string key, string[] keyPath, string what, string[]? aliasPath)
-        {
-            var file = Root.Conf(EngineLoader.FileName);
-            var entry = Find(engineDoc, keyPath) ?? (aliasPath is null ? null : Find(engineDoc, aliasPath));
-            var message = entry is null
-                ? $"{what}: {Show(folder)} ({key} not set; that is its default)"
-                : $"{what}: {key} = {Show(folder)}";
-            if (result == CheckResult.Fail)
-            {
-                AddProblem(new ConfigProblem(file, entry?.Line, entry?.Column, message));
-            }
-            else
-            {
-                Report.Add(Show(folder) + "/", result, message);
-            }
-        }
-
-        private static TomlEntry? Find(TomlTableNode? doc, string[] keyPath)
-        {
-            TomlEntry? entry = null;
-            var table = doc;
-            foreach (var key in keyPath)
-            {
-                entry = table?.Get(key);
-                table = entry?.Value as TomlTableNode;
-            }
-
-            return entry;
         }
     }
 }

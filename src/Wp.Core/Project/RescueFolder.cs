@@ -32,10 +32,10 @@ internal sealed record RescueFileEntry(string Path, RescueFileState State, Rescu
 internal static class RescueFolder
 {
     /// <summary>The recovery checkpoint wprescue writes in rescue_root (SPEC §9.4).</summary>
-    public const string CheckpointFileName = "recover.lock";
+    public const string CheckpointFileName = Recovery.CheckpointStore.FileName;
 
     /// <summary>The quarantine folder for bad entries (SPEC §9.5).</summary>
-    public const string BadFolderName = "bad";
+    public const string BadFolderName = Recovery.BadLineQuarantine.FolderName;
 
     /// <summary>Rescue data files directly in <paramref name="rescueRoot"/> (<c>*.dat</c> and <c>*.dat.lock</c>), ordinal order. Missing folder: none.</summary>
     public static IReadOnlyList<string> DataFiles(string rescueRoot)

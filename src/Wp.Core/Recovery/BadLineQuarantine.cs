@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Wp.Core.Rescue;
 
 namespace Wp.Core.Recovery;
 
@@ -15,7 +16,7 @@ internal sealed class BadLineQuarantine : IDisposable
     public const string FolderName = "bad";
     public const string Suffix = ".bad";
 
-    private FileStream? _stream;
+    private BufferedStream? _stream;
     private bool _dirty;
 
     /// <param name="badFolder">The quarantine folder (created on first use).</param>
@@ -41,7 +42,16 @@ internal sealed class BadLineQuarantine : IDisposable
         if (_stream is null)
         {
             Directory.CreateDirectory(Folder);
-            _stream = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 16 * 1024);
+            if (PlainFiles.KindOf(Folder) != EntryKind.Directory)
+            {
+                throw new IOException($"quarantine folder {Folder} is not a folder (a symbolic link?): bad lines are only written inside the rescue folder");
+            }
+
+            // Never through a symlink: bad/<file>.bad must be a regular file of ours (see PlainFiles).
+            var stream = PlainFiles.OpenRegular(FilePath, write: true, out var refused, create: true)
+                ?? throw new IOException($"quarantine file {FilePath} is {refused}; bad lines are not written through it");
+            stream.Seek(0, SeekOrigin.End);
+            _stream = new BufferedStream(stream, 16 * 1024);
         }
 
         var label = lineNumber == 0 ? "tail" : lineNumber.ToString(CultureInfo.InvariantCulture);
@@ -62,7 +72,8 @@ internal sealed class BadLineQuarantine : IDisposable
     {
         if (_stream is not null && _dirty)
         {
-            _stream.Flush(flushToDisk: true);
+            _stream.Flush();
+            ((FileStream)_stream.UnderlyingStream).Flush(flushToDisk: true);
             _dirty = false;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Serilog;
+using Wp.Core.Rescue;
 
 namespace Wp.Core.Recovery;
 
@@ -79,9 +80,16 @@ internal sealed class CheckpointStore
         IReadOnlyList<FilePosition> positions;
         try
         {
-            if (!File.Exists(FilePath))
+            var kind = PlainFiles.KindOf(FilePath);
+            if (kind == EntryKind.Missing)
             {
                 return;
+            }
+
+            if (kind != EntryKind.Regular)
+            {
+                // Never read through a symlink (it could be /dev/zero) or from a FIFO.
+                throw new IOException($"it is {PlainFiles.Describe(kind)}");
             }
 
             if (TryParse(File.ReadAllBytes(FilePath), out positions, out error))
@@ -274,7 +282,8 @@ internal sealed class CheckpointStore
 
         // temp → fsync → rename: recover.lock is always a whole checkpoint (see remarks).
         var temp = FilePath + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        File.Delete(temp); // a leftover (or a planted symlink) is unlinked, never written through: CreateNew below
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             var current = _current is not null && _positions.TryGetValue(_current, out var top)
                 ? top

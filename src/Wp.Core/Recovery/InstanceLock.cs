@@ -41,6 +41,14 @@ internal sealed class InstanceLock : IDisposable
     {
         Directory.CreateDirectory(rescueRoot);
         var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(rescueRoot), FileName);
+        if (PlainFiles.KindOf(path) is not (EntryKind.Missing or EntryKind.Regular) and var kind)
+        {
+            // Opening it would follow a symlink (and truncating it would damage the file it points to).
+            held = null;
+            error = $"lock file {path} is {PlainFiles.Describe(kind)}, not a regular file; remove it (wprescue never follows links in the rescue folder)";
+            return false;
+        }
+
         FileStream stream;
         try
         {

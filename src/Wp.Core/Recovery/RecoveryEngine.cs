@@ -45,6 +45,9 @@ internal sealed class RecoveryEngine
     /// <summary>How often an idle run rescans the folder. Default 500 ms.</summary>
     internal TimeSpan ScanInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A <c>.dat</c> is replayed once its size has not changed for this long (see <see cref="RescuePicker"/>). Default 1 s.</summary>
+    internal TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>First wait after a target failure. Default 250 ms.</summary>
     internal TimeSpan RetryInitial { get; init; } = TimeSpan.FromMilliseconds(250);
 
@@ -132,7 +135,7 @@ internal sealed class RecoveryEngine
             var time = engine._time;
             _counters = new RecoveryCounters(_rescueRoot);
             _checkpoints = new CheckpointStore(_rescueRoot, log);
-            _picker = new RescuePicker(_rescueRoot, _sinks.ContainsKey, rescue.Order, log);
+            _picker = new RescuePicker(_rescueRoot, _sinks.ContainsKey, rescue.Order, log, engine._time, engine.StableAfter);
             var replayOptions = new ReplayerOptions
             {
                 RescueRoot = _rescueRoot,
@@ -211,10 +214,15 @@ internal sealed class RecoveryEngine
                 var candidates = _picker.Scan();
                 PruneCheckpoints();
                 var next = Choose(candidates);
+                if (_picker.Settling)
+                {
+                    lastProgress = Time.GetTimestamp(); // a file still being written is work to come, not idleness
+                }
+
                 if (next is null)
                 {
                     var idle = Time.GetElapsedTime(lastProgress);
-                    if (!Daemon && idle >= idleExit)
+                    if (!Daemon && idle >= idleExit && !_picker.Settling)
                     {
                         return;
                     }
@@ -225,7 +233,7 @@ internal sealed class RecoveryEngine
                         wait = due;
                     }
 
-                    if (!Daemon && idleExit - idle < wait)
+                    if (!Daemon && idleExit - idle < wait && !_picker.Settling)
                     {
                         wait = idleExit - idle;
                     }
@@ -270,7 +278,11 @@ internal sealed class RecoveryEngine
                             (long)delay.TotalMilliseconds);
                         break;
                     case ReplayStatus.LocalFailure:
-                        _backoff.Fail(next.Path);
+                        var localDelay = _backoff.Fail(next.Path);
+                        _log.Warning("recover {Path:l}: retrying in {Delay} ms", next.Path, (long)localDelay.TotalMilliseconds);
+                        break;
+                    case ReplayStatus.Refused:
+                        _picker.MarkFileUnusable(next.Path, result.Error!);
                         break;
                     case ReplayStatus.Stopped:
                         _log.Information("recover stop {Path:l} at line {Lines} (byte {Offset}): stop requested; checkpoint written", next.Path, result.Position.Lines, result.Position.Offset);

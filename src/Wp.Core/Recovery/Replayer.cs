@@ -20,6 +20,12 @@ internal enum ReplayStatus
 
     /// <summary>Reading the file, quarantining, checkpointing or deleting failed; the file stays at its last checkpoint.</summary>
     LocalFailure,
+
+    /// <summary>
+    /// The file is not replayed at all this run: it is not a regular file, or its checkpoint does not fit
+    /// it (a different or changed file under the same name). Nothing was sent; the engine skips it.
+    /// </summary>
+    Refused,
 }
 
 /// <summary>The end of one replay attempt.</summary>
@@ -82,6 +88,13 @@ internal sealed class Replayer
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
+    /// <summary>
+    /// Per file: a position whose records were flushed to the target but whose checkpoint could not be
+    /// saved. The next attempt saves it first and resumes there, so a checkpoint fault costs no duplicates
+    /// within a run (after a crash: at most <c>checkpoint_every_lines</c>, as always).
+    /// </summary>
+    private readonly Dictionary<string, FilePosition> _delivered = new(StringComparer.Ordinal);
+
     /// <param name="options">Cadence, speed limit, rescue folder.</param>
     /// <param name="checkpoints">The loaded checkpoint store.</param>
     /// <param name="counters">Run-wide counters (pick row of the stat table).</param>
@@ -108,40 +121,70 @@ internal sealed class Replayer
     public async Task<ReplayResult> ReplayAsync(RescueCandidate file, ReplayTarget target, CancellationToken stop)
     {
         _log.Information("recover begin! file : {Path:l}", file.Path);
+        FileStream? stream = null;
         long size;
-        FilePosition start;
+        FilePosition? start;
         try
         {
-            size = new FileInfo(file.Path).Length;
-            start = StartPosition(file, size);
+            // Never through a symlink, never a FIFO or device (see PlainFiles): only what is in rescue_root.
+            stream = PlainFiles.OpenRegular(file.Path, write: false, out var refused);
+            if (stream is null)
+            {
+                return Refuse(file, $"{refused}: only regular files in the rescue folder are replayed");
+            }
+
+            size = stream.Length;
+            start = StartPosition(file, size, stream, out var misfit);
+            if (start is null)
+            {
+                stream.Dispose();
+                return Refuse(file, misfit!);
+            }
+
+            if (_delivered.TryGetValue(file.FileName, out var delivered))
+            {
+                if (delivered.Size == size && delivered.Offset > start.Value.Offset)
+                {
+                    // Those lines are already in the target (flushed): their checkpoint is what failed. Save it
+                    // now, before anything is sent again, so a checkpoint fault never re-sends records.
+                    _checkpoints.Save(delivered);
+                    _log.Information("recover {Path:l}: checkpoint saved at line {Lines} (byte {Offset}) after an earlier failure; nothing re-sent", file.Path, delivered.Lines, delivered.Offset);
+                    start = delivered;
+                }
+
+                _delivered.Remove(file.FileName);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            stream?.Dispose();
             return LocalFailure(file, new FilePosition(file.FileName, 0, 0, 0), false, ex);
         }
 
-        using var session = new Session(this, file, target, start, size);
+        using var session = new Session(this, file, target, start.Value, size, stream);
         return await session.RunAsync(stop);
     }
 
-    /// <summary>The checkpointed position of <paramref name="file"/> if it still applies; else the start.</summary>
-    private FilePosition StartPosition(RescueCandidate file, long size)
+    /// <summary>
+    /// The checkpointed position of <paramref name="file"/> if it still applies, else the start; null (with
+    /// the reason) when a checkpoint exists that does not fit the file — replaying it from the start could
+    /// re-send what was delivered, resuming could skip or split lines, so the file is left for the operator.
+    /// </summary>
+    private FilePosition? StartPosition(RescueCandidate file, long size, FileStream stream, out string? misfit)
     {
+        misfit = null;
         var fresh = new FilePosition(file.FileName, 0, 0, size);
         if (!_checkpoints.TryGet(file.FileName, out var saved))
         {
             return fresh;
         }
 
-        if (saved.Size != size || saved.Offset > size || (saved.Offset > 0 && !EndsLineAt(file.Path, saved.Offset)))
+        if (saved.Size != size || saved.Offset > size || (saved.Offset > 0 && !EndsLineAt(stream, saved.Offset)))
         {
-            _log.Warning(
-                "recover checkpoint for {Path:l} does not match the file (checkpoint: byte {Offset} of {Size}; file: {Actual} bytes); replaying it from its start",
-                file.Path,
-                saved.Offset,
-                saved.Size,
-                size);
-            return fresh;
+            misfit = $"its checkpoint does not fit the file (checkpoint: byte {saved.Offset} of {saved.Size}; file: {size} bytes): "
+                + "replaying from the start would re-send delivered records; move the file away or remove its checkpoint entry from "
+                + _checkpoints.FilePath;
+            return null;
         }
 
         if (saved.Offset > 0)
@@ -164,11 +207,16 @@ internal sealed class Replayer
         return saved with { Size = size };
     }
 
-    private static bool EndsLineAt(string path, long offset)
+    private ReplayResult Refuse(RescueCandidate file, string reason)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        _log.Error("recover skip: {Path:l}: {Reason:l}", file.Path, reason);
+        return new ReplayResult(ReplayStatus.Refused, new FilePosition(file.FileName, 0, 0, 0), false, reason);
+    }
+
+    private static bool EndsLineAt(FileStream stream, long offset)
+    {
         Span<byte> one = stackalloc byte[1];
-        return RandomAccess.Read(handle, one, offset - 1) == 1 && one[0] == (byte)'\n';
+        return RandomAccess.Read(stream.SafeFileHandle, one, offset - 1) == 1 && one[0] == (byte)'\n';
     }
 
     private ReplayResult LocalFailure(RescueCandidate file, FilePosition position, bool progressed, Exception ex)
@@ -200,9 +248,11 @@ internal sealed class Replayer
         private long _bad;
         private RescueLineReader? _reader;
         private BadLineQuarantine? _quarantine;
+        private FileStream? _stream;
 
-        public Session(Replayer owner, RescueCandidate file, ReplayTarget target, FilePosition start, long size)
+        public Session(Replayer owner, RescueCandidate file, ReplayTarget target, FilePosition start, long size, FileStream stream)
         {
+            _stream = stream;
             _owner = owner;
             _file = file;
             _target = target;
@@ -222,6 +272,8 @@ internal sealed class Replayer
         {
             _reader?.Dispose();
             _reader = null;
+            _stream?.Dispose();
+            _stream = null;
             try
             {
                 _quarantine?.Dispose();
@@ -241,7 +293,8 @@ internal sealed class Replayer
             string? badFile = null;
             try
             {
-                _reader = new RescueLineReader(_file.Path, _start.Offset);
+                _reader = new RescueLineReader(_stream!, _start.Offset, _size); // never past the size replay began with
+                _stream = null; // the reader owns it now
                 _quarantine = new BadLineQuarantine(Options.BadFolder, _file.FileName);
                 badFile = _quarantine.FilePath;
                 var finished = await SendAllAsync(stop);
@@ -252,9 +305,17 @@ internal sealed class Replayer
                 }
 
                 // Ship, then checkpoint (done: at end of file), then make the target durable (a power
-                // loss must not take records whose only other copy was this file), then delete.
+                // loss must not take records whose only other copy was this file), then delete — unless
+                // the file changed meanwhile: what was added after the replay began is only in the file,
+                // so it is kept (its checkpoint, at the old end, no longer fits it: refused, not re-sent).
                 await _target.SyncAsync(CancellationToken.None);
                 Dispose(); // close the file before deleting it (required on Windows)
+                var now = new FileInfo(_file.Path).Length;
+                if (now != _size)
+                {
+                    return _owner.Refuse(_file, $"it changed while being replayed ({_size} -> {now} bytes); kept, with its checkpoint at byte {_size}: move the file away or remove its checkpoint entry from {_owner._checkpoints.FilePath}");
+                }
+
                 File.Delete(_file.Path);
                 _owner._checkpoints.Clear(_file.FileName);
             }
@@ -267,6 +328,12 @@ internal sealed class Replayer
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await SettleSavingAsync();
+                if (_decided.Offset > _committed.Offset)
+                {
+                    // The records up to _decided were flushed; only their checkpoint is missing (see _delivered).
+                    _owner._delivered[_file.FileName] = _decided;
+                }
+
                 return _owner.LocalFailure(_file, _committed, Progressed, ex);
             }
 
@@ -354,7 +421,7 @@ internal sealed class Replayer
             long entries = 0;
             while (read < max)
             {
-                if (!_reader!.TryReadLine(out var line, out _))
+                if (!_reader!.TryReadLine(out var line, out _, out var overLong))
                 {
                     _eof = true;
                     break;
@@ -362,6 +429,19 @@ internal sealed class Replayer
 
                 read++;
                 _lineNo++;
+                if (overLong)
+                {
+                    var reason = $"line longer than {RescueLineReader.MaxLineBytes} bytes (its first {RescueLineReader.MaxLineBytes} bytes are kept here)";
+                    _quarantine!.Write(_lineNo, reason, line);
+                    counters.AddBad();
+                    if (++_bad <= WarnBadLinesPerFile)
+                    {
+                        _owner._log.Warning("recover {Path:l}: line {Line} is {Error:l}; moved to {Bad:l}", _file.Path, _lineNo, reason, _quarantine.FilePath);
+                    }
+
+                    continue;
+                }
+
                 if (line.Trim(" \t\r"u8).IsEmpty)
                 {
                     if (_blank++ == 0)

@@ -30,19 +30,31 @@ internal sealed class RescuePicker
     private readonly ILogger _log;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _unusable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _unusableFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Length, DateTime Written, long SeenAt)> _seen = new(StringComparer.Ordinal);
+    private readonly TimeProvider? _time;
+    private readonly TimeSpan _stableFor;
     private List<string> _skipped = [];
 
     /// <param name="rescueRoot">The rescue folder (need not exist).</param>
     /// <param name="isKnownSink">True for a configured sink name.</param>
     /// <param name="order">Newest (default) or oldest first.</param>
     /// <param name="log">Logger for the skip lines (context <c>recover</c>).</param>
-    public RescuePicker(string rescueRoot, Func<string, bool> isKnownSink, RescueOrder order, ILogger log)
+    /// <param name="time">Clock for the stability wait; null = no wait (every sealed file is taken at once).</param>
+    /// <param name="stableFor">A file is taken once its size and write time have not changed for this long
+    /// (a <c>.dat</c> still being copied in must not be replayed half-way). Default 1 s.</param>
+    public RescuePicker(string rescueRoot, Func<string, bool> isKnownSink, RescueOrder order, ILogger log, TimeProvider? time = null, TimeSpan? stableFor = null)
     {
         _root = Path.GetFullPath(rescueRoot);
         _isKnownSink = isKnownSink;
         _order = order;
         _log = log;
+        _time = time;
+        _stableFor = stableFor ?? TimeSpan.FromSeconds(1);
     }
+
+    /// <summary>True when the last <see cref="Scan"/> left out a file because it was still changing, or took one that just stopped changing.</summary>
+    public bool Settling { get; private set; }
 
     /// <summary>Full paths of the files skipped by the last <see cref="Scan"/> (bad name, unknown or unusable sink).</summary>
     public IReadOnlyList<string> Skipped => _skipped;
@@ -55,10 +67,28 @@ internal sealed class RescuePicker
     {
         var candidates = new List<RescueCandidate>();
         var skipped = new List<string>();
+        Settling = false;
         foreach (var path in SealedFiles())
         {
             var file = Path.GetFileName(path);
-            if (!RescueFileName.TryParse(file, out var name) || !name.Sealed)
+            var kind = PlainFiles.KindOf(path);
+            if (kind == EntryKind.Missing)
+            {
+                continue; // replayed and deleted, or moved away, since the listing
+            }
+
+            if (kind != EntryKind.Regular)
+            {
+                // Only regular files directly in rescue_root are ever opened: a symlink may point anywhere.
+                Skip(path, PlainFiles.Describe(kind) + ": only regular files in the rescue folder are replayed");
+                skipped.Add(path);
+            }
+            else if (_unusableFiles.TryGetValue(path, out var fileReason))
+            {
+                Skip(path, fileReason);
+                skipped.Add(path);
+            }
+            else if (!RescueFileName.TryParse(file, out var name) || !name.Sealed)
             {
                 Skip(path, "not a rescue file name (<sink>-<yyyy-MM-dd_HH:mm:ss>[-<seq>].dat)");
                 skipped.Add(path);
@@ -73,10 +103,19 @@ internal sealed class RescuePicker
                 Skip(path, reason);
                 skipped.Add(path);
             }
+            else if (!IsStable(path))
+            {
+                Settling = true;
+            }
             else
             {
                 candidates.Add(new RescueCandidate(path, name));
             }
+        }
+
+        foreach (var gone in _seen.Keys.Where(p => !File.Exists(p)).ToList())
+        {
+            _seen.Remove(gone);
         }
 
         candidates.Sort((a, b) => RescueFileName.ByTimeThenSeq.Compare(a.Name, b.Name));
@@ -95,6 +134,57 @@ internal sealed class RescuePicker
     /// </summary>
     public void MarkUnusable(string sinkName, string reason) => _unusable[sinkName] = reason;
 
+    /// <summary>Skips one file for the rest of the run (e.g. its checkpoint does not fit it), logged like the others.</summary>
+    public void MarkFileUnusable(string path, string reason) => _unusableFiles[path] = reason;
+
+    /// <summary>
+    /// True once the file's size and write time have stayed the same for <c>stableFor</c> on the injected
+    /// clock. A sealed file written by wparse never changes, so it only waits out one period; a file
+    /// still being copied in (or otherwise growing) is left until it stops changing.
+    /// </summary>
+    private bool IsStable(string path)
+    {
+        if (_time is null)
+        {
+            return true;
+        }
+
+        var info = new FileInfo(path);
+        var now = _time.GetTimestamp();
+        var current = (info.Length, info.LastWriteTimeUtc);
+        if (!_seen.ContainsKey(path) && _time.GetUtcNow() - new DateTimeOffset(info.LastWriteTimeUtc) >= _stableFor)
+        {
+            // Not written for a while (a file left from an earlier run): no need to watch it first.
+            _seen[path] = (current.Length, current.LastWriteTimeUtc, long.MinValue);
+            return true;
+        }
+
+        if (_seen.TryGetValue(path, out var seen) && seen.Length == current.Length && seen.Written == current.LastWriteTimeUtc)
+        {
+            if (seen.SeenAt == long.MinValue)
+            {
+                return true; // stable before, unchanged since
+            }
+
+            if (_time.GetElapsedTime(seen.SeenAt, now) < _stableFor)
+            {
+                return false;
+            }
+
+            Settling = true; // it became ready just now: its wait counts as work, not idleness
+            _seen[path] = (seen.Length, seen.Written, long.MinValue);
+            return true;
+        }
+
+        if (_seen.ContainsKey(path) && _reported.Add(Path.GetFileName(path) + "\u001fgrowing"))
+        {
+            _log.Information("recover: {File:l} is still changing ({Bytes} bytes now); it is replayed once it has been stable for {Stable} ms", path, current.Length, (long)_stableFor.TotalMilliseconds);
+        }
+
+        _seen[path] = (current.Length, current.LastWriteTimeUtc, now);
+        return false;
+    }
+
     private IEnumerable<string> SealedFiles()
     {
         try
@@ -105,7 +195,7 @@ internal sealed class RescuePicker
             }
 
             // Filter by exact suffix ourselves: a "*.dat" pattern has platform quirks.
-            return Directory.EnumerateFiles(_root)
+            return Directory.EnumerateFileSystemEntries(_root)
                 .Where(p => p.EndsWith(RescueFileName.SealedSuffix, StringComparison.Ordinal))
                 .ToList();
         }

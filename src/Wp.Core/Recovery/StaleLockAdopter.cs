@@ -20,6 +20,9 @@ internal enum AdoptOutcome
 
     /// <summary>An I/O error; logged, left for a later attempt.</summary>
     Failed,
+
+    /// <summary>Not a regular file (a symlink, FIFO, folder): never opened; one error line.</summary>
+    Refused,
 }
 
 /// <summary>
@@ -51,6 +54,7 @@ internal sealed class StaleLockAdopter
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly HashSet<string> _reportedLive = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedRefused = new(StringComparer.Ordinal);
 
     public StaleLockAdopter(string rescueRoot, string badFolder, TimeProvider time, ILogger log)
     {
@@ -63,9 +67,6 @@ internal sealed class StaleLockAdopter
     /// <summary>Torn last lines cut off so far.</summary>
     public long TornLinesDropped { get; private set; }
 
-    /// <summary>Files adopted (sealed or removed) so far.</summary>
-    public long FilesAdopted { get; private set; }
-
     /// <summary>Tries every <c>.dat.lock</c> in the rescue folder. Does not throw; returns the outcomes by path.</summary>
     public IReadOnlyDictionary<string, AdoptOutcome> AdoptAll()
     {
@@ -74,7 +75,7 @@ internal sealed class StaleLockAdopter
         try
         {
             files = Directory.Exists(_root)
-                ? Directory.EnumerateFiles(_root).Where(p => p.EndsWith(RescueFileName.OpenSuffix, StringComparison.Ordinal)).ToList()
+                ? Directory.EnumerateFileSystemEntries(_root).Where(p => p.EndsWith(RescueFileName.OpenSuffix, StringComparison.Ordinal)).ToList()
                 : [];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -99,16 +100,17 @@ internal sealed class StaleLockAdopter
             return AdoptOutcome.Ignored;
         }
 
-        FileStream stream;
+        FileStream? stream;
+        string? refused;
         try
         {
-            stream = new FileStream(lockPath, new FileStreamOptions
+            // Never through a symlink, never a FIFO: adopting truncates and renames (see PlainFiles).
+            stream = PlainFiles.OpenRegular(lockPath, write: true, out refused);
+            if (stream is not null && !PlainFiles.TryLockExclusive(stream))
             {
-                Mode = FileMode.Open,
-                Access = FileAccess.ReadWrite,
-                Share = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, // as RescueWriter: we rename it while holding it
-                BufferSize = 0,
-            });
+                stream.Dispose();
+                throw new IOException("locked by its writer");
+            }
         }
         catch (FileNotFoundException)
         {
@@ -127,6 +129,16 @@ internal sealed class StaleLockAdopter
         {
             _log.Error("recover: cannot open {Path:l} to adopt it: {Error:l}", lockPath, ex.Message);
             return AdoptOutcome.Failed;
+        }
+
+        if (stream is null)
+        {
+            if (_reportedRefused.Add(lockPath))
+            {
+                _log.Error("recover skip: {Path:l}: {Kind:l}: only regular files in the rescue folder are adopted", lockPath, refused);
+            }
+
+            return AdoptOutcome.Refused;
         }
 
         using (stream)
@@ -155,7 +167,6 @@ internal sealed class StaleLockAdopter
             }
 
             File.Delete(lockPath);
-            FilesAdopted++;
             _log.Warning("adopt stale lock file {Path:l}: empty, removed", lockPath);
             return AdoptOutcome.Removed;
         }
@@ -169,7 +180,6 @@ internal sealed class StaleLockAdopter
             TornLinesDropped++;
         }
 
-        FilesAdopted++;
         if (goodEnd == 0)
         {
             File.Delete(lockPath);

@@ -23,8 +23,14 @@ internal sealed class RescueUnavailableException : Exception
     /// <summary>Records that were to be diverted and are not stored anywhere (0 when not known yet).</summary>
     public long RecordsNotStored { get; }
 
+    /// <summary>
+    /// Of the batch being written when this happened, the records that are whole entries in the rescue
+    /// file anyway (the write failed part-way and the file could not be cut back): stored, not lost.
+    /// </summary>
+    public int PartlyStored { get; init; }
+
     /// <summary>The same failure, stating how many records it left unstored.</summary>
-    public RescueUnavailableException WithRecordsNotStored(long count) => new(Path, Reason, InnerException, count);
+    public RescueUnavailableException WithRecordsNotStored(long count) => new(Path, Reason, InnerException, count) { PartlyStored = PartlyStored };
 
     private static string BuildMessage(string path, string reason, long recordsNotStored) =>
         recordsNotStored > 0

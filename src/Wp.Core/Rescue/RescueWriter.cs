@@ -33,6 +33,7 @@ internal sealed class RescueWriter : IDisposable
     private readonly long _maxFileBytes;
     private readonly TimeProvider _time;
     private readonly PooledByteBuffer _buffer = new();
+    private readonly List<int> _entryEnds = [];
     private readonly List<string> _sealed = [];
     private FileStream? _stream;
     private RescueFileName _name;
@@ -148,9 +149,11 @@ internal sealed class RescueWriter : IDisposable
 
         Open();
         _buffer.Clear();
+        _entryEnds.Clear();
         for (var i = 0; i < batch.Count; i++)
         {
             RescueEntryCodec.Encode(batch[i], _buffer);
+            _entryEnds.Add(_buffer.Length);
         }
 
         try
@@ -159,7 +162,7 @@ internal sealed class RescueWriter : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RescueUnavailableException(_path!, "write failed: " + ex.Message, ex);
+            throw new RescueUnavailableException(_path!, "write failed: " + ex.Message, ex) { PartlyStored = CutBackAfterFailedWrite() };
         }
 
         CurrentFileBytes += _buffer.Length;
@@ -174,6 +177,52 @@ internal sealed class RescueWriter : IDisposable
         if (CurrentFileBytes >= _maxFileBytes)
         {
             Seal();
+        }
+    }
+
+    /// <summary>
+    /// After a write that failed part-way (disk full): cut the file back to the entries written before,
+    /// so that it holds exactly what was counted as stored and the failed batch is wholly "not stored".
+    /// When even that fails, returns how many of the batch's entries are whole in the file (they count as
+    /// stored; a torn tail is trimmed when wprescue adopts the file), so the "not stored" count stays exact.
+    /// </summary>
+    private int CutBackAfterFailedWrite()
+    {
+        var stream = _stream!;
+        try
+        {
+            stream.SetLength(CurrentFileBytes);
+            stream.Seek(CurrentFileBytes, SeekOrigin.Begin);
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            long length;
+            try
+            {
+                length = stream.Length;
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
+
+            var written = length - CurrentFileBytes;
+            var whole = 0;
+            while (whole < _entryEnds.Count && _entryEnds[whole] <= written)
+            {
+                whole++;
+            }
+
+            RecordsWritten += whole;
+            // Nothing more may go after a torn tail: close without sealing; wprescue adopts the .dat.lock,
+            // trimming the tail, once nobody holds it.
+            stream.Dispose();
+            _stream = null;
+            _path = null;
+            CurrentFileBytes = 0;
+            CurrentFileRecords = 0;
+            return whole;
         }
     }
 

@@ -12,6 +12,8 @@ internal sealed class SourceCounters
     private long _kernelDropped;
     private long _redelivered;
 
+    private long _split;
+
     /// <param name="key">The source key.</param>
     /// <param name="path">What the source reads: a file path, or an address for network sources.</param>
     /// <param name="isNetwork">Network sources also count bytes, connections, drops and cut frames.</param>
@@ -52,6 +54,9 @@ internal sealed class SourceCounters
 
     internal void AddLines(long count) => Interlocked.Add(ref _lines, count);
 
+    /// <summary>Lines longer than the line cap that were split into pieces.</summary>
+    public long SplitLines => Interlocked.Read(ref _split);
+
     internal void AddInvalidUtf8(long count) => Interlocked.Add(ref _invalidUtf8, count);
 
     internal void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
@@ -64,4 +69,7 @@ internal sealed class SourceCounters
 
     /// <summary>The kernel's own count of datagrams it dropped for this source's socket.</summary>
     internal void SetKernelDropped(long count) => Interlocked.Exchange(ref _kernelDropped, count);
+
+    /// <summary>Counts split lines; true for the first ones of the run (warn once).</summary>
+    internal bool AddSplit(long count) => count > 0 && Interlocked.Add(ref _split, count) == count;
 }

@@ -20,12 +20,20 @@ internal sealed class WplRuleSet
 
     private readonly WplRule[] _rules;
 
+    private long _matcherErrors;
+
     private WplRuleSet(WplRule[] rules) => _rules = rules;
 
     public IReadOnlyList<WplRule> Rules => _rules;
 
     /// <summary>A rule set of some of these rules (e.g. one folder's), in the same order.</summary>
     public WplRuleSet Subset(Func<WplRule, bool> keep) => new([.. _rules.Where(keep)]);
+
+    /// <summary>Rule attempts that ended in an exception inside a matcher (a bug): each counted as a failed attempt.</summary>
+    public long MatcherErrors => Interlocked.Read(ref _matcherErrors);
+
+    /// <summary>The first such exception (rule path, type, message), for the log.</summary>
+    public string? FirstMatcherError { get; private set; }
 
     /// <summary>
     /// Parses every <c>parse*.wpl</c> under <paramref name="dir"/> (recursive, ordinal path order).
@@ -130,7 +138,13 @@ internal sealed class WplRuleSet
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // A matcher bug must cost one rule attempt, never the pipeline (Match never throws).
+                // A matcher bug must cost one rule attempt, never the pipeline (Match never throws);
+                // it is counted and its first occurrence kept, so the run reports it.
+                if (Interlocked.Increment(ref _matcherErrors) == 1)
+                {
+                    FirstMatcherError = $"rule {rule.Path}: {e.GetType().Name}: {e.Message}";
+                }
+
                 ok = false;
                 stop = start;
                 miss = new WplMiss(0, WplMissKind.Value, start);

@@ -106,6 +106,12 @@ public sealed class ProjectLoaderTests
                 fmt = "json"
                 base = "./out"
                 file = "x.json"
+                """)
+            .Write("models/oml/sys.oml", """
+                name : sys
+                rule : /sys/*
+                ---
+                * : auto = take() ;
                 """);
 
         var config = ProjectLoader.Load(root.WorkRoot);

@@ -41,6 +41,14 @@ public sealed partial class DocExamplesTests
         }
 
         root.Write(path, text);
+        foreach (System.Text.RegularExpressions.Match names in System.Text.RegularExpressions.Regex.Matches(text, @"oml\s*=\s*\[([^\]]*)\]"))
+        {
+            // A group's oml names must be models (one validation path): give each a minimal one.
+            foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(names.Groups[1].Value, "\"([^\"]+)\""))
+            {
+                root.Write($"models/oml/{name.Groups[1].Value}.oml", $"name : {name.Groups[1].Value}\nrule : /{name.Groups[1].Value}/*\n---\n* : auto = take() ;\n");
+            }
+        }
 
         var act = () => ProjectLoader.Load(root.WorkRoot);
 

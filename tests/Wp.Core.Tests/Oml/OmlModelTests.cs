@@ -31,23 +31,6 @@ public class OmlModelTests
         (model.Name, model.RulePattern, model.File).Should().Be(("sys", "/sys/*", "models/oml/sys.oml"));
     }
 
-    [Theory]
-    [InlineData("/sys/*", "/sys/benchmark_1", true)]
-    [InlineData("/sys/*", "/sys/a/b", true)]
-    [InlineData("/sys/*", "/example/nginx", false)]
-    [InlineData("*", "/example/nginx", true)]
-    public void Applies_to_paths_matching_its_pattern(string pattern, string path, bool expected) =>
-        Model("* = take();", pattern).AppliesTo(path).Should().Be(expected);
-
-    [Fact]
-    public void Several_rule_lines_are_all_claimed()
-    {
-        var model = OmlLoader.Parse("m.oml", "name : m\nrule : /a/*\nrule : /b/x\n---\n* = take();");
-        model.AppliesTo("/b/x").Should().BeTrue();
-        model.AppliesTo("/a/y").Should().BeTrue();
-        model.AppliesTo("/c").Should().BeFalse();
-    }
-
     [Fact]
     public void Star_auto_take_keeps_every_field_in_order() =>
         Describe(Model("* : auto = take() ;").Apply(Input())).Should().Equal(Describe(Input()));

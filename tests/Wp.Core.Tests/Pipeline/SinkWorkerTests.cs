@@ -50,11 +50,39 @@ public sealed class SinkWorkerTests
         await run;
     }
 
-    private static SinkWorker Worker(ISinkBackend backend, TempDir dir, int batchSize, TimeProvider clock)
+    [Theory]
+    [InlineData(0)]
+    [InlineData(500)]
+    [InlineData(1700)]
+    public async Task When_rescue_storage_fails_the_not_stored_count_is_exactly_what_was_not_stored(int deliveredBeforeFailure)
+    {
+        // Issue 12: 2,000 records lost, 1,658 reported (the rest of the chunk being batched was never counted).
+        using var dir = new TempDir();
+        File.WriteAllText(dir.Combine("not-a-folder"), "x");
+        var backend = new FailingAfterBackend(deliveredBeforeFailure);
+        var worker = Worker(backend, dir, batchSize: 256, new FakeTimeProvider(), rescueRoot: dir.Combine("not-a-folder", "rescue"));
+        var fatal = 0;
+        var run = worker.RunAsync(_ => fatal++);
+
+        foreach (var chunk in Chunks(2000, chunkSize: 300))
+        {
+            await worker.PostAsync(chunk, CancellationToken.None);
+        }
+
+        worker.Complete();
+        await run;
+
+        fatal.Should().Be(1);
+        worker.Abandoned.Should().Be(2000 - backend.Delivered);
+        (backend.Delivered + worker.Abandoned).Should().Be(2000);
+        worker.Runtime.Stats.Diverted.Should().Be(0);
+    }
+
+    private static SinkWorker Worker(ISinkBackend backend, TempDir dir, int batchSize, TimeProvider clock, string? rescueRoot = null)
     {
         var group = new SinkGroupOptions { Name = "g", IsInfra = false, Sinks = [], SourceFile = "g.toml", BatchSize = batchSize, BatchTimeoutMs = 300 };
         var sink = new SinkOptions { Name = "s", Group = "g", Connect = "fake", Type = "fake", Params = new Dictionary<string, object>(), SourceFile = "g.toml" };
-        var runtime = new SinkRuntime(new SinkRuntimeOptions { SinkName = "s", RescueRoot = dir.Combine("rescue") }, backend, clock, Logger.None);
+        var runtime = new SinkRuntime(new SinkRuntimeOptions { SinkName = "s", RescueRoot = rescueRoot ?? dir.Combine("rescue") }, backend, clock, Logger.None);
         return new SinkWorker(sink, group, runtime, clock, Logger.None);
     }
 
@@ -107,6 +135,29 @@ public sealed class SinkWorkerTests
         }
 
         public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>Accepts whole batches until <c>limit</c> records would be passed, then fails every call.</summary>
+    private sealed class FailingAfterBackend(int limit) : ISinkBackend
+    {
+        public long Delivered { get; private set; }
+
+        public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+        {
+            if (Delivered + batch.Count > limit)
+            {
+                throw new SinkUnavailableException("down");
+            }
+
+            Delivered += batch.Count;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.FromException(new SinkUnavailableException("down"));
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

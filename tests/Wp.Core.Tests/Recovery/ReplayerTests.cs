@@ -129,8 +129,9 @@ public sealed class ReplayerTests : IDisposable
     [Theory]
     [InlineData(1)]   // size differs: another file under the same name
     [InlineData(2)]   // offset inside a line
-    public async Task A_checkpoint_that_does_not_match_the_file_is_ignored(int mismatch)
+    public async Task A_checkpoint_that_does_not_fit_the_file_refuses_the_file_without_sending_anything(int mismatch)
     {
+        // Issue 12: replaying such a file from its start re-sent delivered records on every run.
         var file = Candidate(new RescueFileBuilder().Entries(0, 10));
         var size = new FileInfo(file.Path).Length;
         _checkpoints.Save(mismatch == 1
@@ -138,10 +139,12 @@ public sealed class ReplayerTests : IDisposable
             : new FilePosition(file.FileName, 10, 1, size));
         await using var target = Target();
 
-        await NewReplayer().ReplayAsync(file, target, default);
+        var result = await NewReplayer().ReplayAsync(file, target, default);
 
-        _backend.Ns.Should().Equal(Enumerable.Range(0, 10).Select(i => (long)i));
-        _log.Messages(LogEventLevel.Warning).Should().Contain(m => m.Contains("does not match the file"));
+        result.Status.Should().Be(ReplayStatus.Refused);
+        _backend.Ns.Should().BeEmpty();
+        File.Exists(file.Path).Should().BeTrue();
+        _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("its checkpoint does not fit the file");
     }
 
     [Fact]

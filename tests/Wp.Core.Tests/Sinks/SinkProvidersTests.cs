@@ -61,8 +61,13 @@ public sealed class SinkProvidersTests
         var settings = sink.Settings.Should().BeOfType<PostgresSinkSettings>().Subject;
         settings.Options.Should().BeEquivalentTo(new DatabaseSinkOptions
         {
-            Endpoint = "127.0.0.1:6543", Database = "logs", Table = "nginx", Username = "wp", Password = "pw-123",
-            Columns = ["sip", "ts"], CreateTable = true,
+            Endpoint = "127.0.0.1:6543",
+            Database = "logs",
+            Table = "nginx",
+            Username = "wp",
+            Password = "pw-123",
+            Columns = ["sip", "ts"],
+            CreateTable = true,
         });
         settings.Options.HostPort(5432).Should().Be(("127.0.0.1", 6543));
         sink.Target.Should().Be("postgres 127.0.0.1:6543/logs.nginx").And.NotContain("pw-123");

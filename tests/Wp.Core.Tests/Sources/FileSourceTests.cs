@@ -63,4 +63,50 @@ public sealed class FileSourceTests
         await stop.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task A_line_over_the_cap_is_split_counted_and_warned_once()
+    {
+        using var dir = new TempDir();
+        var path = dir.Combine("in.dat");
+        await File.WriteAllTextAsync(path, "a\n" + new string('x', LineReader.MaxLineBytes + 10) + "\nb\n" + new string('y', LineReader.MaxLineBytes + 1) + "\n");
+        var log = new LogCapture();
+        var source = new FileSource("src", path, new SpeedLimiter(0, TimeProvider.System), new LineBudget(0), TimeProvider.System, log: log.Logger);
+
+        await source.RunAsync(Channel.CreateUnbounded<LineBatch>().Writer, follow: false, CancellationToken.None);
+
+        source.Counters.SplitLines.Should().Be(2);
+        log.Messages(Serilog.Events.LogEventLevel.Warning).Should().ContainSingle().Which.Should().Contain("it was split");
+    }
+
+    [Fact]
+    public async Task The_invalid_utf8_count_survives_a_reopen_of_a_followed_file()
+    {
+        using var dir = new TempDir();
+        var path = dir.Combine("in.dat");
+        await File.WriteAllBytesAsync(path, [0x61, 0xC3, 0x28, 0x0A, 0x62, 0x0A]);
+        var output = Channel.CreateUnbounded<LineBatch>();
+        var source = new FileSource("src", path, new SpeedLimiter(0, TimeProvider.System), new LineBudget(0), TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+
+        var run = source.RunAsync(output.Writer, follow: true, stop.Token);
+        await Eventually(() => source.Counters.Lines == 2);
+        await File.WriteAllBytesAsync(path, [0xFF, 0x0A]); // truncated and rewritten: reopened
+        await Eventually(() => source.Counters.Lines == 3);
+        await stop.CancelAsync();
+        await run;
+
+        source.Counters.InvalidUtf8.Should().Be(2, "one invalid line before the reopen, one after");
+    }
+
+    /// <summary>Waits for another task's progress (a hang guard, not a timing assertion).</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        condition().Should().BeTrue();
+    }
 }

@@ -29,6 +29,9 @@ internal sealed class FakeSinkBackend : ISinkBackend
         set => _up = value;
     }
 
+    /// <summary>When set, writes wait for this task before answering (a hanging backend).</summary>
+    public Task? WriteBlocker { get; set; }
+
     /// <summary>When set, probes wait for this task before answering (a hanging health check).</summary>
     public Task? ProbeBlocker { get; set; }
 
@@ -60,7 +63,16 @@ internal sealed class FakeSinkBackend : ISinkBackend
         }
     }
 
-    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+        WriteBlocker is { } blocker ? WaitThenWriteAsync(blocker, batch, cancellationToken) : WriteNow(batch);
+
+    private async ValueTask WaitThenWriteAsync(Task blocker, IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    {
+        await blocker.WaitAsync(cancellationToken);
+        await WriteNow(batch);
+    }
+
+    private ValueTask WriteNow(IReadOnlyList<Record> batch)
     {
         if (!_up)
         {

@@ -13,6 +13,10 @@ internal sealed class TempWorkRoot : IDisposable
     {
         FullPath = path;
         Directory.CreateDirectory(path);
+
+        // The WPL folder is required (no rules folder = every line missed: a config error); an empty one
+        // is the least that loads. Tests about a missing folder delete it.
+        Directory.CreateDirectory(Path.Combine(path, "models", "wpl"));
     }
 
     /// <summary>Absolute path of the folder.</summary>

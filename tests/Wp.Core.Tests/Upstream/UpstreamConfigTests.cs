@@ -205,6 +205,7 @@ public sealed class UpstreamConfigTests
     public void Unnamed_sinks_of_a_slash_group_get_stable_file_name_safe_names()
     {
         using var root = TempWorkRoot.Create().WithMinimalProject()
+            .Write("models/oml/sys.oml", "name : sys\nrule : /sys/*\n---\n* : auto = take() ;\n")
             .Write("sink/business.d/benchmark.toml", """
                 version = "2.0"
                 [sink_group]

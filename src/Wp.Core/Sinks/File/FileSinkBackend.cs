@@ -44,6 +44,7 @@ internal sealed class FileSinkBackend : ISinkBackend
     private byte[] _bytes = [];
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
+    private readonly TimeProvider _time;
     private FileStream? _stream;
     private long _linesWritten;
     private bool _disposed;
@@ -52,8 +53,9 @@ internal sealed class FileSinkBackend : ISinkBackend
     /// Creates the backend without touching the file system; the file is opened by the first write
     /// or probe. Throws <see cref="ArgumentException"/> for an empty path or an unknown format.
     /// </summary>
-    public FileSinkBackend(FileSinkOptions options)
+    public FileSinkBackend(FileSinkOptions options, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options));
         FilePath = System.IO.Path.GetFullPath(options.Path);
@@ -86,7 +88,7 @@ internal sealed class FileSinkBackend : ISinkBackend
 
         var byteCount = FormatAndEncode(batch);
         var stream = EnsureOpen();
-        LockWholeFile(stream);
+        await LockWholeFileAsync(stream, cancellationToken);
         var start = 0L;
         try
         {
@@ -247,15 +249,18 @@ internal sealed class FileSinkBackend : ISinkBackend
         return length + 1;
     }
 
-    /// <summary>Waits (bounded) for the exclusive lock other writers of the file hold while they append a batch.</summary>
-    private static void LockWholeFile(FileStream stream)
+    /// <summary>
+    /// Waits (bounded by <see cref="LockWait"/> on the injected clock, without blocking a thread) for the
+    /// exclusive lock other writers of the file hold while they append a batch.
+    /// </summary>
+    private async ValueTask LockWholeFileAsync(FileStream stream, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsMacOS())
         {
             return; // .NET has no byte-range locks there: one writer per file on macOS (see remarks).
         }
 
-        var deadline = Environment.TickCount64 + (long)LockWait.TotalMilliseconds;
+        var started = _time.GetTimestamp();
         while (true)
         {
             try
@@ -263,10 +268,10 @@ internal sealed class FileSinkBackend : ISinkBackend
                 stream.Lock(0, long.MaxValue);
                 return;
             }
-            catch (IOException) when (Environment.TickCount64 < deadline)
+            catch (IOException) when (_time.GetElapsedTime(started) < LockWait)
             {
                 // Another process is appending a batch: a short wait, then try again.
-                Thread.Sleep(1);
+                await Task.Delay(TimeSpan.FromMilliseconds(1), _time, cancellationToken);
             }
         }
     }

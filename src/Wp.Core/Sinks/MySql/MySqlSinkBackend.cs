@@ -90,7 +90,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {
             _columns = null;
-            await MySqlConnection.ClearAllPoolsAsync(); // a restarted server leaves broken pooled connections
+            await MySqlConnection.ClearAllPoolsAsync(CancellationToken.None); // a restarted server leaves broken pooled connections
             throw ex as SinkUnavailableException ?? new SinkUnavailableException($"mysql: {ex.Message}", ex);
         }
     }
@@ -107,7 +107,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await MySqlConnection.ClearAllPoolsAsync();
+            await MySqlConnection.ClearAllPoolsAsync(CancellationToken.None);
             throw new SinkUnavailableException($"mysql: {ex.Message}", ex);
         }
     }

@@ -112,7 +112,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
             try
             {
-                await _primary.WriteAsync(batch, cancellationToken);
+                await WithTimeoutAsync(_primary.WriteAsync(batch, cancellationToken), "write", cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -167,7 +167,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
             try
             {
-                await _primary.FlushAsync(cancellationToken);
+                await WithTimeoutAsync(_primary.FlushAsync(cancellationToken), "flush", cancellationToken);
                 _unflushed.Clear();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -407,8 +407,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
             }
             catch (RescueUnavailableException rescueError)
             {
-                Stats.AddNotStored(batch.Count);
-                message += $"; {batch.Count} records could not be stored: {rescueError.Message}";
+                Stats.AddDiverted(rescueError.PartlyStored);
+                Stats.AddNotStored(batch.Count - rescueError.PartlyStored);
+                message += $"; {batch.Count - rescueError.PartlyStored} records could not be stored: {rescueError.Message}";
             }
         }
 
@@ -437,7 +438,8 @@ internal sealed class SinkRuntime : IAsyncDisposable
         }
         catch (RescueUnavailableException ex)
         {
-            throw NotStored(batch.Count, ex, reason: null);
+            Stats.AddDiverted(ex.PartlyStored);
+            throw NotStored(batch.Count - ex.PartlyStored, ex, reason: null);
         }
 
         Stats.AddDiverted(batch.Count);
@@ -528,6 +530,26 @@ internal sealed class SinkRuntime : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Waits for a primary call at most <see cref="SinkRuntimeOptions.WriteTimeout"/>; past it, throws as a failure of the backend.</summary>
+    private async ValueTask WithTimeoutAsync(ValueTask call, string what, CancellationToken cancellationToken)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            return; // the common case: no task, no timer
+        }
+
+        var task = call.AsTask();
+        try
+        {
+            await task.WaitAsync(_options.WriteTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observe its late failure
+            throw new SinkUnavailableException($"{what} did not finish within {(long)_options.WriteTimeout.TotalMilliseconds} ms (the backend hangs)", ex);
         }
     }
 

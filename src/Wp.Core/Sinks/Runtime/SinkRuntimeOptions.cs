@@ -29,4 +29,12 @@ internal sealed record SinkRuntimeOptions
     /// because the caller still holds the records (in the rescue file it replays, SPEC §9.6).
     /// </summary>
     public bool DivertOnFailure { get; init; } = true;
+
+    /// <summary>
+    /// A primary write or flush that has not finished after this long counts as failed (the backend is
+    /// down), so one hanging backend never stalls its group — nor, through back-pressure, every other
+    /// group. The batch is then handled like any failed batch; should the hung write complete later, its
+    /// records are in the primary as well (at-least-once, as after any timeout). Default 60 s.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -148,6 +148,7 @@ internal sealed class FileSource
         var lines = startLines;
         var invalidSeen = 0L;
         var batch = new LineBatch(Counters.Key, BatchLines);
+        long countedSplit = 0;
         var takePartial = mode != FollowMode.Follow;
         var rotated = false;
 
@@ -204,6 +205,19 @@ internal sealed class FileSource
                 Counters.AddLines(read);
                 Counters.AddInvalidUtf8(reader.InvalidUtf8Lines - invalidSeen);
                 invalidSeen = reader.InvalidUtf8Lines;
+                if (reader.OversizedLines > countedSplit)
+                {
+                    if (Counters.AddSplit(reader.OversizedLines - countedSplit))
+                    {
+                        _log.Warning(
+                            "source {Key}: a line of {Path} is longer than {Max} bytes; it was split into pieces of that size (each parsed as a line; split lines are counted)",
+                            Counters.Key,
+                            _path,
+                            LineReader.MaxLineBytes);
+                    }
+
+                    countedSplit = reader.OversizedLines;
+                }
                 if (batch.IsFull || (read < granted && batch.Count > 0))
                 {
                     await HandOverAsync(stop);

@@ -314,7 +314,7 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
         return lines;
     }
 
-    private async Task NakAsync(INatsJSMsg<byte[]> msg)
+    private static async Task NakAsync(INatsJSMsg<byte[]> msg)
     {
         try
         {

@@ -346,6 +346,27 @@ public sealed class SinkRuntimeTests : IDisposable
         runtime.Stats.Routed.Should().Be(routed);
     }
 
+    [Fact]
+    public async Task A_write_that_hangs_past_the_timeout_counts_as_down_and_the_batch_is_diverted()
+    {
+        // Issue 12: a hanging backend stalled its group (and through back-pressure every group).
+        var hang = new TaskCompletionSource();
+        _primary.WriteBlocker = hang.Task;
+        await using var runtime = NewRuntime();
+
+        var write = runtime.WriteAsync(Batch(3), CancellationToken.None).AsTask();
+        var timer = await _clock.NextTimerAsync();
+        _clock.Advance(timer);
+        var outcome = await write.WaitAsync(TimeSpan.FromSeconds(10));
+
+        timer.Should().Be(TimeSpan.FromSeconds(60));
+        outcome.Should().Be(SinkWriteOutcome.Diverted);
+        runtime.IsDiverting.Should().BeTrue();
+        runtime.Stats.Diverted.Should().Be(3);
+        _log.Messages().Should().Contain(m => m.Contains("did not finish within 60000 ms", StringComparison.Ordinal));
+        hang.SetResult();
+    }
+
     private SinkRuntime NewRuntime(
         OnError onError = OnError.FixRetry,
         long maxFileBytes = 1 << 20,
