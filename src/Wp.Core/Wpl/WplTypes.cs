@@ -79,52 +79,7 @@ internal static class WplTypes
         return false;
     }
 
-    /// <summary>" (did you mean 'x'?)" when a known name is close to <paramref name="name"/>, else "".</summary>
-    public static string DidYouMean(string name, IEnumerable<string> known)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in known)
-        {
-            var d = Distance(name, k);
-            if (d < bestDistance)
-            {
-                best = k;
-                bestDistance = d;
-            }
-        }
-
-        var limit = Math.Max(1, Math.Min(3, name.Length / 3));
-        return best is not null && bestDistance <= limit ? $" (did you mean '{best}'?)" : "";
-    }
-
-    /// <summary>Edit distance counting an adjacent swap as one edit (optimal string alignment).</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    /// <summary>" (did you mean 'x'?)" when a known name is close to <paramref name="name"/>, else "" (the closeness rule is <see cref="Config.Suggest.Closest"/>'s).</summary>
+    public static string DidYouMean(string name, IEnumerable<string> known) =>
+        Config.Suggest.Closest(name, known) is { } guess ? $" (did you mean '{guess}'?)" : "";
 }
