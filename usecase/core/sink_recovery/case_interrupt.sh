@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Interruption phase (SPEC §14): generate data and run wparse while the benchmark sink's
+# Interruption phase: generate data and run wparse while the benchmark sink's
 # test_rescue backend goes up and down, so part of its records are diverted to rescue files.
 # Env: LINE_CNT (default 10000), STAT_SEC (default 3).
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Recovery phase (SPEC §14): run wprescue daemon until the rescue folder is empty, stop it with
+# Recovery phase: run wprescue daemon until the rescue folder is empty, stop it with
 # SIGUSR1, then check that every benchmark record reached data/out_dat/benchmark.dat and that
 # every sink's share of lines matches its expectation.
 # Env: LINE_CNT (default 10000, as for case_interrupt.sh), RECOVERY_TIMEOUT_SEC (default 300).
