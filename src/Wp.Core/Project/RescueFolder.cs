@@ -54,10 +54,15 @@ internal static class RescueFolder
     /// <summary>
     /// True while another process (a live rescue writer) holds <paramref name="path"/> exclusively: opening
     /// it with <see cref="FileShare.None"/> fails. On Unix this is the writer's <c>flock(LOCK_EX)</c>.
-    /// A file that vanished meanwhile is not held. Does not throw.
+    /// A file that vanished meanwhile, or anything but a regular file (never opened), is not held. Does not throw.
     /// </summary>
     public static bool IsHeld(string path)
     {
+        if (PlainFiles.KindOf(path) != EntryKind.Regular)
+        {
+            return false; // opening a symlink or FIFO to probe it would follow it (or block): nobody's lock
+        }
+
         try
         {
             using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1);
@@ -75,7 +80,9 @@ internal static class RescueFolder
 
     /// <summary>
     /// Classifies every rescue file: sealed, open (held), orphaned (not held), unroutable (name does not parse
-    /// or its sink is not in <paramref name="sinkNames"/>); with bytes and lines. Files that disappear while
+    /// or its sink is not in <paramref name="sinkNames"/>); with bytes and lines. An entry that is not a regular
+    /// file (symlink, FIFO, folder) is never opened or followed (lstat, as wprescue's picker): it is unroutable
+    /// with 0 lines and 0 bytes, because wprescue skips it too. Files that disappear while
     /// scanning (replayed or sealed meanwhile) are left out. Ordered like the picker (time, then seq), unparsable names last.
     /// </summary>
     public static IReadOnlyList<RescueFileEntry> Scan(string rescueRoot, IReadOnlySet<string> sinkNames)
@@ -84,6 +91,12 @@ internal static class RescueFolder
         foreach (var path in DataFiles(rescueRoot))
         {
             var fileName = Path.GetFileName(path);
+            var kind = PlainFiles.KindOf(path);
+            if (kind == EntryKind.Missing)
+            {
+                continue;
+            }
+
             RescueFileName? name = RescueFileName.TryParse(fileName, out var parsed) ? parsed : null;
             var isLock = fileName.EndsWith(RescueFileName.OpenSuffix, StringComparison.Ordinal);
             var held = isLock && IsHeld(path);
@@ -97,6 +110,13 @@ internal static class RescueFolder
 
             long bytes;
             long? lines = null;
+            if (kind != EntryKind.Regular)
+            {
+                entries.Add(new RescueFileEntry(
+                    path, RescueFileState.Unroutable, name, 0, 0, $"{PlainFiles.Describe(kind)}: wprescue replays only regular files in the rescue folder"));
+                continue;
+            }
+
             if (held)
             {
                 var info = new FileInfo(path);

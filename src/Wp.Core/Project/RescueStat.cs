@@ -4,6 +4,7 @@ using Wp.Core.Config;
 using Wp.Core.Expect;
 using Wp.Core.Hosting;
 using Wp.Core.Hosting.Cli;
+using Wp.Core.Rescue;
 
 namespace Wp.Core.Project;
 
@@ -24,12 +25,23 @@ internal sealed record CheckpointView(bool Present, string? File, long? Offset, 
         string text;
         try
         {
-            if (!System.IO.File.Exists(path))
+            if (PlainFiles.KindOf(path) == EntryKind.Missing)
             {
                 return Absent;
             }
 
-            text = System.IO.File.ReadAllText(path);
+            // Never through a symlink (recover.lock -> /dev/zero would never end): as wprescue reads it.
+            using var stream = PlainFiles.OpenRegular(path, write: false, out var refused);
+            if (stream is null)
+            {
+                return new CheckpointView(true, null, null, $"it is {refused}, not a regular file");
+            }
+
+            text = new StreamReader(stream).ReadToEnd();
+        }
+        catch (FileNotFoundException)
+        {
+            return Absent;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -199,7 +211,7 @@ internal static class RescueStat
     {
         var path = Path.IsPathRooted(file) ? file : Path.Combine(rescueRoot, Path.GetFileName(file));
         var info = new FileInfo(path);
-        return info.Exists ? info.Length : null;
+        return PlainFiles.KindOf(path) == EntryKind.Regular && info.Exists ? info.Length : null;
     }
 
     private static string Summary(IReadOnlyList<RescueFileEntry> files) =>

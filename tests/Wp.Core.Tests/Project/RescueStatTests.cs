@@ -136,4 +136,44 @@ public sealed class RescueStatTests
         doc.RootElement.GetProperty("files").GetArrayLength().Should().Be(0);
         doc.RootElement.GetProperty("checkpoint").ValueKind.Should().Be(JsonValueKind.Null);
     }
+    [Fact]
+    public async Task Symlinks_and_fifos_in_the_rescue_folder_are_never_followed_or_counted()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // symlinks and FIFOs: Unix only
+        }
+
+        using var root = TempWorkRoot.Create().Initialised()
+            .Write("outside/records.dat", "{}\n{}\n{}\n")
+            .Write("outside/recover.lock", "{\"file\":\"example_file_sink-2026-01-02_03:04:05.dat\",\"offset\":3,\"lines\":1}")
+            .Write(SealedSeq, "{}\n");
+        var outside = root.PathOf("outside/records.dat");
+        File.CreateSymbolicLink(root.PathOf(Sealed), outside);
+        File.CreateSymbolicLink(root.PathOf(Orphan), outside);
+        File.CreateSymbolicLink(root.PathOf("data/rescue/recover.lock"), root.PathOf("outside/recover.lock"));
+        using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [root.PathOf(Open)]) { UseShellExecute = false })!)
+        {
+            mkfifo.WaitForExit();
+            mkfifo.ExitCode.Should().Be(0);
+        }
+
+        // Opening the FIFO would block for ever: the guard turns that old behaviour into a failure, not a hang.
+        var text = (await Task.Run(() => Stat(root)).WaitAsync(TimeSpan.FromSeconds(30))).Replace('\n', ' '); // long lines wrap
+        using var doc = JsonDocument.Parse(await Task.Run(() => Stat(root, json: true)).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        text.Should().Contain("unroutable example_file_sink-2026-01-02_03:04:05.dat: a symbolic link: wprescue replays only regular files in the rescue folder")
+            .And.Contain("unroutable example_file_sink-2026-01-02_03:04:07.dat.lock: not a regular file (FIFO, socket or device): wprescue replays only regular files")
+            .And.Contain("checkpoint: unreadable (it is a symbolic link, not a regular file)");
+        var files = doc.RootElement.GetProperty("files").EnumerateArray().ToList();
+        files.Select(f => (f.GetProperty("file").GetString(), f.GetProperty("state").GetString(), f.GetProperty("lines").GetInt64(), f.GetProperty("bytes").GetInt64()))
+            .Should().Equal(
+                ("example_file_sink-2026-01-02_03:04:05.dat", "unroutable", 0L, 0L),
+                ("example_file_sink-2026-01-02_03:04:05-1.dat", "sealed", 1L, 3L),
+                ("example_file_sink-2026-01-02_03:04:06.dat.lock", "unroutable", 0L, 0L),
+                ("example_file_sink-2026-01-02_03:04:07.dat.lock", "unroutable", 0L, 0L));
+        var totals = doc.RootElement.GetProperty("totals");
+        (totals.GetProperty("lines").GetInt64(), totals.GetProperty("bytes").GetInt64()).Should().Be((1L, 3L)); // only the one regular file
+        root.Read("outside/records.dat").Should().Be("{}\n{}\n{}\n");
+    }
 }
