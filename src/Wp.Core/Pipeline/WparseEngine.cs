@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Serilog;
 using Wp.Core.Config;
@@ -22,11 +23,14 @@ internal sealed class WparseEngine
 {
     private readonly WparseOptions _options;
     private readonly TimeProvider _time;
+    private readonly Func<ISource, ISource> _wrapSource;
 
-    public WparseEngine(WparseOptions options, TimeProvider time)
+    /// <param name="wrapSource">Wraps each source the providers make (tests inject faults here); null: as made.</param>
+    public WparseEngine(WparseOptions options, TimeProvider time, Func<ISource, ISource>? wrapSource = null)
     {
         _options = options;
         _time = time;
+        _wrapSource = wrapSource ?? (source => source);
     }
 
     /// <summary>Returns the exit code; throws <see cref="ConfigException"/> before reading anything when the configuration is bad.</summary>
@@ -51,7 +55,17 @@ internal sealed class WparseEngine
             log.Warning("infra group {Group} has no file in {Folder}: its records are counted and dropped", missing, Path.Combine(engine.SinkRoot, "infra.d"));
         }
 
+        // Declared outside the try so that the failure path can drain and dispose whatever was started.
         var disposed = false;
+        var sources = new List<ISource>();
+        Channel<LineBatch>? lines = null;
+        var parseTasks = new List<Task>();
+        var sinkTasks = new Dictionary<SinkWorker, Task>();
+        PositionKeeper? keeper = null;
+        var keeperTask = Task.CompletedTask;
+        var statTask = Task.CompletedTask;
+        using var keeperStop = new CancellationTokenSource();
+        using var statStop = new CancellationTokenSource();
         try
         {
             var plan = new RoutePlan(rules, models, topology.Business, config.BusinessGroups, topology.Infra);
@@ -61,38 +75,45 @@ internal sealed class WparseEngine
             var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
             var sourceLog = logger.ForContext("SourceContext", "ctrl");
             var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart);
-            var sources = config.Sources.Where(s => s.Enable)
-                .Select(s => s.Provider.Create(s.Key, s.Settings, sourceRun))
-                .ToList();
+            foreach (var source in config.Sources.Where(s => s.Enable))
+            {
+                sources.Add(_wrapSource(source.Provider.Create(source.Key, source.Settings, sourceRun)));
+            }
+
             var fileSources = sources.OfType<FileSourceRun>().Select(f => f.Source).ToList();
-            var keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
+            keeper = positions is null ? null : new PositionKeeper(positions, fileSources, _time, sourceLog);
             var reporter = new StatReporter([new SourceStats(sources.Select(s => s.Counters).ToList()), parseCounters, .. topology.Workers.OrderBy(w => w.IsInfra), .. topology.Infra.Values.Where(o => o.Sinks.Count == 0)], _time, "wparse",
                 new StatSelection(engine.StatRequests));
 
             // Two queued batches per worker: enough to never starve a worker, few enough that lines do
             // not wait (and age into older GC generations) in the channel.
-            var lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
+            lines = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(Math.Max(2, parseWorkers) * 2)
             {
                 FullMode = BoundedChannelFullMode.Wait,
             });
-            var sinkTasks = topology.Workers.ToDictionary(w => w, w => Task.Run(() => w.RunAsync(topology.OnFatal)));
-            var parseTasks = Enumerable.Range(0, Math.Max(1, parseWorkers))
-                .Select(_ => Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lines.Reader)))
-                .ToList();
-            using var statStop = new CancellationTokenSource();
+            foreach (var worker in topology.Workers)
+            {
+                sinkTasks[worker] = Task.Run(() => worker.RunAsync(topology.OnFatal), CancellationToken.None);
+            }
+
+            var lineReader = lines.Reader;
+            for (var i = 0; i < Math.Max(1, parseWorkers); i++)
+            {
+                parseTasks.Add(Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lineReader), CancellationToken.None));
+            }
+
             var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));
             var monitor = topology.Infra.GetValueOrDefault(InfraGroups.Monitor);
-            var statTask = reporter.RunAsync(
+            statTask = reporter.RunAsync(
                 window,
                 _options.PrintStat ? stdout : null,
                 monitor is null ? null : records => monitor.PostAsync(records, ack: null, CancellationToken.None),
                 statStop.Token,
                 finalWindow: false);
 
-            using var keeperStop = new CancellationTokenSource();
-            var keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
+            keeperTask = keeper?.RunAsync(keeperStop.Token) ?? Task.CompletedTask;
 
-            var failures = await ReadAllAsync(sources, lines.Writer, log, readStop.Token);
+            var failures = await ReadAllAsync(sources, lines.Writer, log, readStop);
             await Task.WhenAll(parseTasks);
             await DrainAsync(topology.Workers.Where(w => !w.IsInfra), sinkTasks);
             await statStop.CancelAsync();
@@ -123,10 +144,7 @@ internal sealed class WparseEngine
                 await source.DisposeAsync();
             }
 
-            if (rules.MatcherErrors > 0)
-            {
-                log.Error("wparse: {Count} rule attempts failed inside a matcher (a bug; each counted as a failed attempt); first: {First}", rules.MatcherErrors, rules.FirstMatcherError);
-            }
+            rules.ReportMatcherErrors(log);
 
             stdout.Write(StatTable.Render("-- wparse total --", final));
             stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
@@ -145,25 +163,56 @@ internal sealed class WparseEngine
         {
             if (!disposed)
             {
-                // An unexpected exception (a bug): stop reading, end the sink workers, and still flush every
-                // primary and seal every rescue file, so what was stored stays stored. The exception goes on
-                // to CliHost (one line on stderr, the stack trace in the log file).
+                // An unexpected exception (a bug): stop reading, let the lines already read reach their sinks,
+                // flush every primary and seal every rescue file, save the acknowledged read positions and
+                // close the sources, so what was stored stays stored and nothing is acknowledged that was not.
+                // Each step runs even when an earlier one fails (logged). The exception goes on to CliHost
+                // (one line on stderr, the stack trace in the log file).
                 await readStop.CancelAsync();
+                lines?.Writer.TryComplete();
+                await Quietly(Task.WhenAll(parseTasks), "parse", log);
+                await statStop.CancelAsync();
+                await Quietly(statTask, "stat", log);
                 foreach (var worker in topology.Workers)
                 {
                     worker.Complete();
                 }
 
+                await Quietly(Task.WhenAll(sinkTasks.Values), "sink", log);
                 await topology.DisposeAsync(log);
+                await keeperStop.CancelAsync();
+                await Quietly(keeperTask, "positions", log);
+                keeper?.SaveFinal();
+                foreach (var source in sources.OfType<IAsyncDisposable>())
+                {
+                    await Quietly(source.DisposeAsync().AsTask(), "source", log);
+                }
             }
         }
     }
 
-    /// <summary>Runs every source to its end; returns how many failed (each is logged).</summary>
-    private static async Task<int> ReadAllAsync(IReadOnlyList<ISource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationToken stop)
+    /// <summary>Awaits a step of the failure path; its own failure is logged, never thrown over the first one.</summary>
+    private static async Task Quietly(Task task, string step, ILogger log)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            log.Error(ex, "wparse: stopping after a failure: {Step} also failed: {Error}", step, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Runs every source to its end; returns how many failed to read (each is logged). An unexpected
+    /// exception (a bug) stops the other sources, waits for them, and is rethrown; the channel is completed either way.
+    /// </summary>
+    private static async Task<int> ReadAllAsync(IReadOnlyList<ISource> sources, ChannelWriter<LineBatch> lines, ILogger log, CancellationTokenSource stop)
     {
         var failures = 0;
-        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, stop))).ToList();
+        ExceptionDispatchInfo? unexpected = null;
+        var tasks = sources.Select(s => Task.Run(() => s.RunAsync(lines, stop.Token))).ToList();
         foreach (var (task, source) in tasks.Zip(sources))
         {
             try
@@ -175,9 +224,18 @@ internal sealed class WparseEngine
                 log.Error("source {Key}: {Error}", source.Counters.Key, ex.Message);
                 failures++;
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (unexpected is null)
+                {
+                    unexpected = ExceptionDispatchInfo.Capture(ex);
+                    await stop.CancelAsync();
+                }
+            }
         }
 
-        lines.Complete();
+        lines.TryComplete();
+        unexpected?.Throw();
         return failures;
     }
 

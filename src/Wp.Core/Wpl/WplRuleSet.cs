@@ -35,6 +35,15 @@ internal sealed class WplRuleSet
     /// <summary>The first such exception (rule path, type, message), for the log.</summary>
     public string? FirstMatcherError { get; private set; }
 
+    /// <summary>Logs the matcher errors so far, if any: one error line with the count and the first. Does not throw.</summary>
+    public void ReportMatcherErrors(Serilog.ILogger log)
+    {
+        if (MatcherErrors > 0)
+        {
+            log.Error("wparse: {Count} rule attempts failed inside a matcher (a bug; each counted as a failed attempt); first: {First}", MatcherErrors, FirstMatcherError);
+        }
+    }
+
     /// <summary>
     /// Parses every <c>parse*.wpl</c> under <paramref name="dir"/> (recursive, ordinal path order).
     /// Throws <see cref="ConfigException"/> when the folder is missing or any file has errors.
