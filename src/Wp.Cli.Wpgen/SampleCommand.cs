@@ -2,7 +2,7 @@ using System.CommandLine;
 using Wp.Core.Config;
 using Wp.Core.Generation;
 using Wp.Core.Hosting.Cli;
-using Wp.Core.Pipeline;
+using Wp.Core.Timing;
 
 namespace Wp.Cli.Wpgen;
 

@@ -1,6 +1,6 @@
 using Wp.Core.Records;
 using System.Text;
-using Wp.Core.Pipeline;
+using Wp.Core.Timing;
 using Wp.Core.Stats;
 
 namespace Wp.Core.Generation;

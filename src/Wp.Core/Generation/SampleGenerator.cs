@@ -1,6 +1,6 @@
 using System.Text;
-using Wp.Core.Pipeline;
 using Wp.Core.Stats;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Generation;
 

@@ -9,6 +9,7 @@ using Wp.Core.Sinks.Runtime;
 using Wp.Core.Sources;
 using Wp.Core.Sources.Files;
 using Wp.Core.Stats;
+using Wp.Core.Timing;
 using Wp.Core.Wpl;
 
 namespace Wp.Core.Pipeline;

@@ -3,6 +3,7 @@ using Wp.Core.Pipeline;
 using Wp.Core.Records;
 using Wp.Core.Rescue;
 using Wp.Core.Sinks.Runtime;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Recovery;
 

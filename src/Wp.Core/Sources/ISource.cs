@@ -24,4 +24,4 @@ internal interface ISource
 /// <param name="Positions">Where file sources keep their read positions (null: <c>pos_root</c> off).</param>
 /// <param name="FromStart"><c>--from-start</c>: file sources ignore saved positions.</param>
 internal sealed record SourceRun(
-    bool Follow, Pipeline.SpeedLimiter Limiter, LineBudget Budget, TimeProvider Time, Serilog.ILogger Log, Files.PositionStore? Positions = null, bool FromStart = false);
+    bool Follow, Timing.SpeedLimiter Limiter, LineBudget Budget, TimeProvider Time, Serilog.ILogger Log, Files.PositionStore? Positions = null, bool FromStart = false);

@@ -1,4 +1,4 @@
-namespace Wp.Core.Pipeline;
+namespace Wp.Core.Timing;
 
 /// <summary>
 /// Caps a flow at N items per second (SPEC §3 <c>speed_limit</c>). The schedule is computed from

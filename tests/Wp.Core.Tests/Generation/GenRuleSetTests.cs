@@ -1,7 +1,7 @@
 using Wp.Core.Config;
 using Wp.Core.Generation;
-using Wp.Core.Pipeline;
 using Wp.Core.Tests.Support;
+using Wp.Core.Timing;
 using static Wp.Core.Tests.Generation.GenTestRules;
 
 namespace Wp.Core.Tests.Generation;

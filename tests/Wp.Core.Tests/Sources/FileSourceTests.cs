@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
-using Wp.Core.Pipeline;
 using Wp.Core.Sources;
 using Wp.Core.Sources.Files;
 using Wp.Core.Tests.Support;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Tests.Sources;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Wp.Core.Pipeline;
+using Wp.Core.Timing;
 
-namespace Wp.Core.Tests.Pipeline;
+namespace Wp.Core.Tests.Timing;
 
 public sealed class SpeedLimiterTests
 {

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Serilog;
 using Serilog.Core;
-using Wp.Core.Pipeline;
 using Wp.Core.Sources.Acks;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Sources.Files;
 

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
-using Wp.Core.Pipeline;
 using Wp.Core.Sources;
 using Wp.Core.Sources.Files;
 using Wp.Core.Tests.Support;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Tests.Sources.Files;
 
