@@ -1,20 +1,17 @@
+using Wp.Core.Timing;
+
 namespace Wp.Core.Recovery;
 
 /// <summary>
-/// Exponential backoff per key (a sink name, or a file) on an injected clock (SPEC §9.6): each
-/// consecutive failure doubles the wait from <see cref="Initial"/> up to <see cref="Max"/>; a success
-/// resets it. Not thread-safe: the replay loop is its only user.
+/// wprescue's retry waits (SPEC §9.6): one <see cref="JitteredBackoff"/> per key (a sink name, or a
+/// file), so a sink that is down and a file that cannot be checkpointed back off independently. A
+/// success forgets the key. Not thread-safe: the replay loop is its only user.
 /// </summary>
-/// <remarks>
-/// Each wait is spread by ±<see cref="Jitter"/> around its nominal value. Without it, doubling waits
-/// lock onto a periodic outage whose period divides them (e.g. a target down for part of every
-/// second): 1 s, 2 s, 4 s … after a failure all land on the same phase, and the retry fails forever.
-/// </remarks>
 internal sealed class RetryBackoff
 {
     private readonly TimeProvider _time;
-    private readonly Random _random;
-    private readonly Dictionary<string, (TimeSpan Delay, DateTimeOffset Due)> _waiting = new(StringComparer.Ordinal);
+    private readonly Random? _random;
+    private readonly Dictionary<string, JitteredBackoff> _waiting = new(StringComparer.Ordinal);
 
     /// <param name="initial">Nominal first wait.</param>
     /// <param name="max">Cap of the nominal wait.</param>
@@ -24,21 +21,13 @@ internal sealed class RetryBackoff
     /// <exception cref="ArgumentException">Not 0 &lt; initial &lt;= max, or jitter out of range.</exception>
     public RetryBackoff(TimeSpan initial, TimeSpan max, TimeProvider time, double jitter = 0, Random? random = null)
     {
-        if (initial <= TimeSpan.Zero || max < initial)
-        {
-            throw new ArgumentException("backoff must satisfy 0 < initial <= max");
-        }
-
-        if (jitter is < 0 or > 0.5)
-        {
-            throw new ArgumentException("backoff jitter must be between 0 and 0.5", nameof(jitter));
-        }
-
-        Initial = initial;
-        Max = max;
-        Jitter = jitter;
+        // Validates the arguments once, here, rather than at the first failure.
+        var schedule = new JitteredBackoff(initial, max, time, jitter, random);
+        Initial = schedule.Initial;
+        Max = schedule.Max;
+        Jitter = schedule.Jitter;
         _time = time;
-        _random = random ?? Random.Shared;
+        _random = random;
     }
 
     public TimeSpan Initial { get; }
@@ -50,32 +39,30 @@ internal sealed class RetryBackoff
     /// <summary>Records a failure of <paramref name="key"/>; returns how long it now waits.</summary>
     public TimeSpan Fail(string key)
     {
-        var nominal = _waiting.TryGetValue(key, out var previous)
-            ? (previous.Delay * 2 > Max ? Max : previous.Delay * 2)
-            : Initial;
-        var wait = Jitter == 0 ? nominal : nominal * (1 + (Jitter * ((2 * _random.NextDouble()) - 1)));
-        wait = TimeSpan.FromMilliseconds(Math.Round(wait.TotalMilliseconds));
-        _waiting[key] = (nominal, _time.GetUtcNow() + wait);
-        return wait;
+        if (!_waiting.TryGetValue(key, out var backoff))
+        {
+            backoff = new JitteredBackoff(Initial, Max, _time, Jitter, _random);
+            _waiting[key] = backoff;
+        }
+
+        return backoff.Fail();
     }
 
     /// <summary>Forgets the failures of <paramref name="key"/>.</summary>
     public void Succeed(string key) => _waiting.Remove(key);
 
     /// <summary>True while <paramref name="key"/> must still wait after its last failure.</summary>
-    public bool IsWaiting(string key) => _waiting.TryGetValue(key, out var entry) && entry.Due > _time.GetUtcNow();
+    public bool IsWaiting(string key) => _waiting.TryGetValue(key, out var backoff) && backoff.IsWaiting;
 
     /// <summary>Time until the earliest waiting key may be retried; null when none waits.</summary>
     public TimeSpan? NextDue()
     {
-        var now = _time.GetUtcNow();
         TimeSpan? next = null;
-        foreach (var (_, due) in _waiting.Values)
+        foreach (var backoff in _waiting.Values)
         {
-            var wait = due - now;
-            if (wait > TimeSpan.Zero && (next is null || wait < next))
+            if (backoff.IsWaiting && (next is null || backoff.Remaining < next))
             {
-                next = wait;
+                next = backoff.Remaining;
             }
         }
 

@@ -2,6 +2,7 @@ using Serilog;
 using Wp.Core.Config;
 using Wp.Core.Records;
 using Wp.Core.Rescue;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Sinks.Runtime;
 
@@ -59,9 +60,13 @@ internal sealed class SinkRuntime : IAsyncDisposable
             throw new ArgumentException($"sink {options.SinkName}: a tolerant sink needs an error-group forwarder", nameof(tolerant));
         }
 
-        if (options.ProbeInitial <= TimeSpan.Zero || options.ProbeMax < options.ProbeInitial)
+        try
         {
-            throw new ArgumentException($"sink {options.SinkName}: probe backoff must satisfy 0 < initial <= max", nameof(options));
+            _ = new JitteredBackoff(options.ProbeInitial, options.ProbeMax, time, options.ProbeJitter);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"sink {options.SinkName}: probe {ex.Message}", nameof(options));
         }
 
         _options = options;
@@ -458,13 +463,14 @@ internal sealed class SinkRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// Probes the primary with exponential backoff until a probe succeeds, then swaps back under
+    /// Probes the primary with jittered exponential backoff until a probe succeeds, then swaps back under
     /// the gate. Runs synchronously up to its first delay, so the first probe timer exists as soon
     /// as the diverting write returns.
     /// </summary>
     private async Task ProbeLoopAsync(CancellationToken cancellationToken)
     {
-        var delay = _options.ProbeInitial;
+        var backoff = new JitteredBackoff(_options.ProbeInitial, _options.ProbeMax, _time, _options.ProbeJitter, _options.ProbeRandom);
+        var delay = backoff.Fail(); // the failed write that started the diversion
         try
         {
             while (true)
@@ -476,7 +482,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    delay = delay * 2 > _options.ProbeMax ? _options.ProbeMax : delay * 2;
+                    delay = backoff.Fail();
                     _log.Debug("sink {Sink:l} probe failed: {Reason:l}; next probe in {Delay}", SinkName, Describe(ex), delay);
                     continue;
                 }

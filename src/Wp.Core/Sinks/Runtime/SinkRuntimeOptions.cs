@@ -22,6 +22,12 @@ internal sealed record SinkRuntimeOptions
     /// <summary>The probe wait doubles up to this. Default 5 s.</summary>
     public TimeSpan ProbeMax { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Each probe wait is spread by this fraction either way (<see cref="Timing.JitteredBackoff"/>). Default 0.2; 0 gives exact waits.</summary>
+    public double ProbeJitter { get; init; } = Timing.JitteredBackoff.DefaultJitter;
+
+    /// <summary>Source of the probe spread; null: <see cref="Random.Shared"/>. Tests inject a fixed one.</summary>
+    public Random? ProbeRandom { get; init; }
+
     /// <summary>
     /// True (default, wparse): a failed write or flush is handled by <see cref="OnError"/>. False
     /// (replay mode, wprescue): every failed write or flush throws <see cref="SinkFailedException"/>

@@ -6,6 +6,7 @@ using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Wp.Core.Sources.Acks;
 using Wp.Core.Sources.Net;
+using Wp.Core.Timing;
 
 namespace Wp.Core.Sources.Nats;
 
@@ -15,7 +16,7 @@ namespace Wp.Core.Sources.Nats;
 /// <see cref="AckTicket"/> acknowledges the pull's messages only once every record made from them
 /// is flushed by its sinks or in a flushed rescue file — a wparse that dies leaves them to be
 /// redelivered after <c>ack_wait</c>. The server being down (at start or later) is waited out with
-/// backoff; the stream and the consumer are created when missing. Acks go out until the source is
+/// jittered backoff; the stream and the consumer are created when missing. Acks go out until the source is
 /// disposed, which the engine does after the sinks have flushed for the last time.
 /// </summary>
 internal sealed class NatsSource : ISource, IAsyncDisposable
@@ -77,7 +78,7 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
         };
         _ackLoop = Task.Run(AckLoopAsync, CancellationToken.None);
         var js = new NatsJSContext(_connection);
-        var backoff = FirstBackoff;
+        var backoff = new JitteredBackoff(FirstBackoff, MaxBackoff, _run.Time);
         INatsJSConsumer? consumer = null;
         var idle = TimeSpan.FromSeconds(_settings.IdleExitSec);
         var wasDown = false;
@@ -107,7 +108,7 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
                         _run.Log.Information("source {Key}: pulling from durable consumer {Durable} of stream {Stream} at {Url}", key, _settings.Durable, _settings.Stream, _settings.Url);
                     }
 
-                    backoff = FirstBackoff;
+                    backoff.Reset();
                     wasDown = false;
                 }
 
@@ -156,18 +157,17 @@ internal sealed class NatsSource : ISource, IAsyncDisposable
                 // Server down, restarting, or not yet up: wait and start over (stream and consumer included).
                 consumer = null;
                 _activity.Touch(); // waiting for the server is not idleness
-                _run.Log.Warning("source {Key}: NATS at {Url} unavailable ({Error}); retrying in {Delay} ms", key, _settings.Url, ex.Message, (int)backoff.TotalMilliseconds);
+                var wait = backoff.Fail();
+                _run.Log.Warning("source {Key}: NATS at {Url} unavailable ({Error}); retrying in {Delay} ms", key, _settings.Url, ex.Message, (int)wait.TotalMilliseconds);
                 wasDown = true;
                 try
                 {
-                    await Task.Delay(backoff, _run.Time, stop);
+                    await Task.Delay(wait, _run.Time, stop);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
-
-                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
             }
         }
     }

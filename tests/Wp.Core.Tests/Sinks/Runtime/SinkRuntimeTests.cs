@@ -93,6 +93,24 @@ public sealed class SinkRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task Probe_waits_are_spread_by_the_shared_jittered_backoff()
+    {
+        // Draws 0 → -20 %, 0.75 → +10 %, 0.5 → exact: around 100, 200, 400, 800 ms.
+        await using var runtime = NewRuntime(probeJitter: 0.2, probeRandom: new ScriptedRandom(0, 0.75, 0.5, 0.25));
+        _primary.Up = false;
+        await runtime.WriteAsync(Batch(1), default);
+
+        foreach (var ms in new[] { 80, 220, 400, 720 })
+        {
+            (await _clock.NextTimerAsync()).Should().Be(TimeSpan.FromMilliseconds(ms));
+            _clock.Advance(TimeSpan.FromMilliseconds(ms));
+            await _primary.NextProbeAsync();
+        }
+
+        runtime.IsDiverting.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_successful_probe_swaps_back_and_seals_the_rescue_file()
     {
         await using var runtime = NewRuntime();
@@ -371,7 +389,9 @@ public sealed class SinkRuntimeTests : IDisposable
         OnError onError = OnError.FixRetry,
         long maxFileBytes = 1 << 20,
         string? rescueRoot = null,
-        IErrorGroupForwarder? forwarder = null) =>
+        IErrorGroupForwarder? forwarder = null,
+        double probeJitter = 0,
+        Random? probeRandom = null) =>
         new(
             new SinkRuntimeOptions
             {
@@ -379,6 +399,8 @@ public sealed class SinkRuntimeTests : IDisposable
                 OnError = onError,
                 RescueRoot = rescueRoot ?? _dir.Path,
                 MaxFileBytes = maxFileBytes,
+                ProbeJitter = probeJitter,
+                ProbeRandom = probeRandom,
             },
             _primary,
             _clock,
