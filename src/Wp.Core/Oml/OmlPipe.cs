@@ -140,7 +140,7 @@ internal sealed class OmlPipe
             case "json_escape":
                 return Value.String(Escape(text));
             case "json_unescape":
-                return Value.String(WplPreproc.UnescapeBackslashes(text));
+                return Value.String(WplScan.UnescapeJson(text));
             case "skip_empty":
                 return text.Length == 0 ? Value.Ignore : v;
             case "starts_with":

@@ -159,7 +159,7 @@ internal sealed class JsonMatcher : FieldMatcher
                 }
 
                 len = escaped
-                    ? Append(ref path, len, Decode(line.AsSpan(i + 1, close)))
+                    ? Append(ref path, len, WplScan.UnescapeJson(line.AsSpan(i + 1, close)))
                     : Append(ref path, len, line.AsSpan(i + 1, close));
                 i += close + 2;
                 SkipWs(st, ref i);
@@ -237,7 +237,7 @@ internal sealed class JsonMatcher : FieldMatcher
                 return false;
             }
 
-            value = escaped ? Value.String(Decode(line.AsSpan(i + 1, close))) : Value.String(line.AsMemory(i + 1, close));
+            value = escaped ? Value.String(WplScan.UnescapeJson(line.AsSpan(i + 1, close))) : Value.String(line.AsMemory(i + 1, close));
             i += close + 2;
         }
         else if (c == 'n' && line.AsSpan(i, st.End - i).StartsWith("null", StringComparison.Ordinal))
@@ -351,37 +351,5 @@ internal sealed class JsonMatcher : FieldMatcher
         Span<char> tmp = stackalloc char[11];
         value.TryFormat(tmp, out var written, default, CultureInfo.InvariantCulture);
         return Append(ref buffer, length, tmp[..written]);
-    }
-
-    /// <summary>Decodes JSON string escapes (<c>\n</c>, <c>\uXXXX</c>, …).</summary>
-    private static string Decode(ReadOnlySpan<char> s)
-    {
-        var sb = new StringBuilder(s.Length);
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (c != '\\' || i + 1 >= s.Length)
-            {
-                sb.Append(c);
-                continue;
-            }
-
-            var e = s[++i];
-            switch (e)
-            {
-                case 'n': sb.Append('\n'); break;
-                case 't': sb.Append('\t'); break;
-                case 'r': sb.Append('\r'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'u' when i + 4 < s.Length && ushort.TryParse(s.Slice(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
-                    sb.Append((char)code);
-                    i += 4;
-                    break;
-                default: sb.Append(e); break;
-            }
-        }
-
-        return sb.ToString();
     }
 }

@@ -32,7 +32,7 @@ internal static class WplPreproc
                     s = s[1..^1];
                 }
 
-                return UnescapeBackslashes(s);
+                return WplScan.UnescapeJson(s);
             case "strip/bom":
                 return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
             case "json_like":
@@ -93,41 +93,6 @@ internal static class WplPreproc
         {
             return null;
         }
-    }
-
-    /// <summary>Decodes <c>\"</c>, <c>\\</c>, <c>\/</c>, <c>\n</c>, <c>\t</c>, <c>\r</c> and <c>\uXXXX</c>.</summary>
-    public static string UnescapeBackslashes(ReadOnlySpan<char> s)
-    {
-        if (s.IndexOf('\\') < 0)
-        {
-            return s.ToString();
-        }
-
-        var sb = new StringBuilder(s.Length);
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (c != '\\' || i + 1 >= s.Length)
-            {
-                sb.Append(c);
-                continue;
-            }
-
-            var e = s[++i];
-            switch (e)
-            {
-                case 'n': sb.Append('\n'); break;
-                case 't': sb.Append('\t'); break;
-                case 'r': sb.Append('\r'); break;
-                case 'u' when i + 4 < s.Length && ushort.TryParse(s.Slice(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
-                    sb.Append((char)code);
-                    i += 4;
-                    break;
-                default: sb.Append(e); break;
-            }
-        }
-
-        return sb.ToString();
     }
 }
 
@@ -232,7 +197,7 @@ internal sealed class WplFunction
                 var text = output[active].Value.Text;
                 string? result = _spec.Name switch
                 {
-                    "json_unescape" => WplPreproc.UnescapeBackslashes(text),
+                    "json_unescape" => WplScan.UnescapeJson(text),
                     "base64_decode" => WplPreproc.DecodeBase64(text.Trim()),
                     _ => text.ToString().Replace(args[0], args[1], StringComparison.Ordinal),
                 };

@@ -872,6 +872,47 @@ internal static class WplScan
         }
     }
 
+    /// <summary>
+    /// Decodes JSON string escapes: <c>\n</c> <c>\t</c> <c>\r</c> <c>\b</c> <c>\f</c> and <c>\uXXXX</c>; any other
+    /// escaped character stands for itself (<c>\"</c>, <c>\\</c>, <c>\/</c>). A lone trailing backslash is kept.
+    /// The one decoder of json values, the <c>json_unescape</c> pipe and the <c>unquote/unescape</c> step.
+    /// </summary>
+    public static string UnescapeJson(ReadOnlySpan<char> s)
+    {
+        if (s.IndexOf('\\') < 0)
+        {
+            return s.ToString();
+        }
+
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c != '\\' || i + 1 >= s.Length)
+            {
+                sb.Append(c);
+                continue;
+            }
+
+            var e = s[++i];
+            switch (e)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case 'r': sb.Append('\r'); break;
+                case 'b': sb.Append('\b'); break;
+                case 'f': sb.Append('\f'); break;
+                case 'u' when i + 4 < s.Length && ushort.TryParse(s.Slice(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
+                    sb.Append((char)code);
+                    i += 4;
+                    break;
+                default: sb.Append(e); break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>Decodes <c>\"</c> → <c>"</c> and <c>\\</c> → <c>\</c>; other backslashes are kept as written.</summary>
     public static string Unescape(ReadOnlySpan<char> s)
     {

@@ -119,5 +119,5 @@ public sealed class ClickHouseServer : DbServer
         Query($"SELECT name, type FROM system.columns WHERE database = '{Database}' AND table = '{table}' FORMAT TabSeparated")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1].Replace("\\'", "'", StringComparison.Ordinal)); // TabSeparated escapes quotes
 
-    public void Drop(string table) => Query($"DROP TABLE IF EXISTS {Database}.{table}");
+    public override void Drop(string table) => Query($"DROP TABLE IF EXISTS {Database}.{table}");
 }

@@ -118,6 +118,9 @@ public abstract class DbServer : IDisposable
     /// <summary>True once the server accepts a query.</summary>
     protected abstract bool Answers();
 
+    /// <summary>Drops a table of the test database when it exists (the tests of a class share the server).</summary>
+    public abstract void Drop(string table);
+
     protected static bool IsRoot => Environment.UserName == "root";
 
     private void WaitReady()

@@ -8,7 +8,7 @@ namespace Wp.Cli.Tests.Support;
 /// a throwaway server). <see cref="DbServer.Stop"/> kills it (SIGKILL), as a crashed server.
 /// Database <c>wp</c> is created at first start.
 /// </summary>
-public sealed class MariaDbServer : DbServer
+public sealed class MariaDbServer : AdoDbServer
 {
     public const string Database = "wp";
     private System.Diagnostics.Process? _process;
@@ -68,38 +68,7 @@ public sealed class MariaDbServer : DbServer
         }
     }
 
-    public object? Scalar(string sql)
-    {
-        using var c = new MySqlConnection(ConnectionString());
-        c.Open();
-        using var cmd = new MySqlCommand(sql, c);
-        return cmd.ExecuteScalar();
-    }
+    protected override System.Data.Common.DbConnection NewConnection() => new MySqlConnection(ConnectionString());
 
-    public long Count(string sql) => Convert.ToInt64(Scalar(sql), System.Globalization.CultureInfo.InvariantCulture);
-
-    public void Execute(string sql)
-    {
-        using var c = new MySqlConnection(ConnectionString());
-        c.Open();
-        using var cmd = new MySqlCommand(sql, c);
-        cmd.ExecuteNonQuery();
-    }
-
-    public Dictionary<string, string> ColumnTypes(string table)
-    {
-        using var c = new MySqlConnection(ConnectionString());
-        c.Open();
-        using var cmd = new MySqlCommand($"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '{Database}' AND table_name = '{table}'", c);
-        using var r = cmd.ExecuteReader();
-        var result = new Dictionary<string, string>();
-        while (r.Read())
-        {
-            result[r.GetString(0)] = r.GetString(1);
-        }
-
-        return result;
-    }
-
-    public void Drop(string table) => Execute($"DROP TABLE IF EXISTS {table}");
+    protected override string TableFilter(string table) => $"table_schema = '{Database}' AND table_name = '{table}'";
 }

@@ -7,7 +7,7 @@ namespace Wp.Cli.Tests.Support;
 /// listening on 127.0.0.1 and a socket folder in <see cref="DbServer.Dir"/>; stopped with
 /// <c>pg_ctl stop -m fast</c>. Database <c>wp</c> is created at first start.
 /// </summary>
-public sealed class PostgresServer : DbServer
+public sealed class PostgresServer : AdoDbServer
 {
     public const string Database = "wp";
 
@@ -65,40 +65,7 @@ public sealed class PostgresServer : DbServer
         }
     }
 
-    public object? Scalar(string sql)
-    {
-        using var c = new NpgsqlConnection(ConnectionString());
-        c.Open();
-        using var cmd = new NpgsqlCommand(sql, c);
-        return cmd.ExecuteScalar();
-    }
+    protected override System.Data.Common.DbConnection NewConnection() => new NpgsqlConnection(ConnectionString());
 
-    public long Count(string sql) => Convert.ToInt64(Scalar(sql), System.Globalization.CultureInfo.InvariantCulture);
-
-    public void Execute(string sql)
-    {
-        using var c = new NpgsqlConnection(ConnectionString());
-        c.Open();
-        using var cmd = new NpgsqlCommand(sql, c);
-        cmd.ExecuteNonQuery();
-    }
-
-    /// <summary>Column name → data_type of a table, from the catalog.</summary>
-    public Dictionary<string, string> ColumnTypes(string table)
-    {
-        using var c = new NpgsqlConnection(ConnectionString());
-        c.Open();
-        using var cmd = new NpgsqlCommand($"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table}'", c);
-        using var r = cmd.ExecuteReader();
-        var result = new Dictionary<string, string>();
-        while (r.Read())
-        {
-            result[r.GetString(0)] = r.GetString(1);
-        }
-
-        return result;
-    }
-
-    /// <summary>Drops a table when it exists (tests share the server).</summary>
-    public void Drop(string table) => Execute($"DROP TABLE IF EXISTS {table}");
+    protected override string TableFilter(string table) => $"table_name = '{table}'";
 }

@@ -15,18 +15,8 @@ public sealed class WparseEngineTests
     [Fact]
     public async Task A_source_that_throws_unexpectedly_still_gets_every_line_read_stored_and_every_sink_and_source_closed()
     {
-        using var root = TempWorkRoot.Create().Initialised()
-            .Write("data/in_dat/gen.dat", string.Concat(Enumerable.Repeat(Line + "\n", 500)));
-        var wrapped = new List<FailingSource>();
-        var engine = new WparseEngine(
-            new WparseOptions(root.WorkRoot, Follow: false, StatSec: null, PrintStat: false, SpeedLimit: null, MaxLines: 0),
-            TimeProvider.System,
-            source =>
-            {
-                var failing = new FailingSource(source);
-                wrapped.Add(failing);
-                return failing;
-            });
+        using var root = WithInput(500);
+        var (engine, wrapped) = Engine(root, fail: true);
 
         var run = () => engine.RunAsync(TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
@@ -39,24 +29,33 @@ public sealed class WparseEngineTests
     [Fact]
     public async Task A_run_without_faults_closes_each_source_once()
     {
-        using var root = TempWorkRoot.Create().Initialised()
-            .Write("data/in_dat/gen.dat", string.Concat(Enumerable.Repeat(Line + "\n", 10)));
-        var wrapped = new List<FailingSource>();
-        var engine = new WparseEngine(
-            new WparseOptions(root.WorkRoot, Follow: false, StatSec: null, PrintStat: false, SpeedLimit: null, MaxLines: 0),
-            TimeProvider.System,
-            source =>
-            {
-                var passing = new FailingSource(source, fail: false);
-                wrapped.Add(passing);
-                return passing;
-            });
+        using var root = WithInput(10);
+        var (engine, wrapped) = Engine(root, fail: false);
 
         var code = await engine.RunAsync(TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
         code.Should().Be(0);
         wrapped.Should().ContainSingle().Which.Disposed.Should().Be(1);
         File.ReadAllLines(root.PathOf("data/out_dat/example.dat")).Should().HaveCount(10);
+    }
+
+    private static TempWorkRoot WithInput(int lines, [System.Runtime.CompilerServices.CallerMemberName] string caller = "") =>
+        TempWorkRoot.Create(caller).Initialised().Write("data/in_dat/gen.dat", string.Concat(Enumerable.Repeat(Line + "\n", lines)));
+
+    /// <summary>An engine on the work root whose sources are wrapped (listed as the engine makes them).</summary>
+    private static (WparseEngine Engine, List<FailingSource> Sources) Engine(TempWorkRoot root, bool fail)
+    {
+        var wrapped = new List<FailingSource>();
+        var engine = new WparseEngine(
+            new WparseOptions(root.WorkRoot, Follow: false, StatSec: null, PrintStat: false, SpeedLimit: null, MaxLines: 0),
+            TimeProvider.System,
+            source =>
+            {
+                var failing = new FailingSource(source, fail);
+                wrapped.Add(failing);
+                return failing;
+            });
+        return (engine, wrapped);
     }
 
     /// <summary>Reads everything its inner source reads, then throws (a bug in a source); counts its disposals.</summary>
