@@ -193,7 +193,7 @@ internal static class ConnectorLoader
             var fmt = Text("fmt", SinkFormats.Kv);
             if (fmt is not null && !SinkFormats.All.Contains(fmt, StringComparer.Ordinal))
             {
-                ParamProblem(owner, connector, "fmt", $"param 'fmt' of {ownerName} must be one of {string.Join(" | ", SinkFormats.All)} (got '{fmt}')");
+                ParamProblem(owner, connector, "fmt", $"param 'fmt' of {ownerName} must be one of {string.Join(" | ", SinkFormats.All)} (got '{fmt}'){Suggest.DidYouMean(fmt, SinkFormats.All)}");
             }
             else if (fmt is not null)
             {

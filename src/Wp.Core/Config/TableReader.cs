@@ -144,7 +144,7 @@ internal sealed class TableReader
         var match = allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
         if (match is null)
         {
-            Problem(Table.Get(key)!, $"{Name(key)} must be one of {string.Join(" | ", allowed)} (got '{value}')");
+            Problem(Table.Get(key)!, $"{Name(key)} must be one of {string.Join(" | ", allowed)} (got '{value}'){Suggest.DidYouMean(value, allowed)}");
         }
 
         return match;

@@ -137,6 +137,24 @@ public sealed class OneValidationPathTests
     }
 
     [Theory]
+    [InlineData("sink/business.d/example.toml", "on_error = \"fix_rety\"", "did you mean 'fix_retry'?")]
+    [InlineData("conf/wparse.toml", "[rescue]\norder = \"newst\"", "did you mean 'newest'?")]
+    [InlineData("conf/wparse.toml", "[log_conf]\noutput = \"consol\"", "did you mean 'console'?")]
+    [InlineData("sink/business.d/example.toml", "fmt = \"jsn\"", "did you mean 'json'?")]
+    public void An_unknown_option_value_suggests_the_closest_one(string file, string setting, string suggestion)
+    {
+        using var root = TempWorkRoot.Create().Initialised();
+        var content = file == "conf/wparse.toml"
+            ? "version = \"1.0\"\n" + setting + "\n"
+            : setting.StartsWith("fmt", StringComparison.Ordinal)
+                ? ExampleGroup.Replace("{ file = \"example.dat\" }", "{ file = \"example.dat\", " + setting + " }", StringComparison.Ordinal)
+                : ExampleGroup.Replace("oml  = [\"example\"]", "oml  = [\"example\"]\n" + setting, StringComparison.Ordinal);
+        root.Write(file, content);
+
+        root.LoadProblemsOf().Should().ContainSingle().Which.Message.Should().EndWith(suggestion);
+    }
+
+    [Theory]
     [InlineData("speed_limt", new[] { "speed_limit", "sink_root" }, "speed_limit")]
     [InlineData("ordr", new[] { "order", "max_file_bytes" }, "order")]
     [InlineData("x", new[] { "order" }, null)]

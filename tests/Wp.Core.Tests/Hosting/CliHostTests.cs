@@ -40,6 +40,34 @@ public sealed class CliHostTests
     }
 
     [Theory]
+    [InlineData(new[] { "batch", "--speed-limt", "5" }, "'--speed-limt': did you mean '--speed-limit'?")]
+    [InlineData(new[] { "batch", "--max-lin", "5" }, "'--max-lin': did you mean '--max-line'?")]
+    [InlineData(new[] { "batch", "--jsn" }, "'--jsn': did you mean '--json'?")]
+    [InlineData(new[] { "bach" }, "'bach': did you mean 'batch'?")]
+    [InlineData(new[] { "data", "claen" }, "'claen': did you mean 'clean'?")]
+    public void An_unknown_option_or_command_gets_a_did_you_mean(string[] args, string expected)
+    {
+        var root = new RootCommand
+        {
+            new Command("batch") { CommonOptions.SpeedLimit(), CommonOptions.Lines("--max-line", "lines"), new Option<bool>("--json") },
+            new Command("data") { new Command("clean") },
+        };
+
+        var parsed = root.Parse(args);
+
+        parsed.Errors.Should().NotBeEmpty();
+        CliHost.Suggestions(parsed).Should().Equal(expected);
+    }
+
+    [Fact]
+    public void A_token_close_to_nothing_gets_no_suggestion()
+    {
+        var root = new RootCommand { new Command("batch") { CommonOptions.SpeedLimit() } };
+
+        CliHost.Suggestions(root.Parse(["batch", "--frobnicate"])).Should().BeEmpty();
+    }
+
+    [Theory]
     [InlineData("--speed-limit", "-1", "--speed-limit: '-1' is not a whole number of lines per second (0 = unlimited)")]
     [InlineData("--speed-limit", "fast", "--speed-limit: 'fast' is not a whole number of lines per second (0 = unlimited)")]
     [InlineData("--stat", "-1", "--stat: '-1' is not a whole number of seconds from 1 to 86400")]

@@ -20,12 +20,46 @@ internal static class CliHost
                 await Console.Error.WriteLineAsync($"{root.Name}: {error.Message}");
             }
 
+            foreach (var suggestion in Suggestions(parsed))
+            {
+                await Console.Error.WriteLineAsync($"{root.Name}: {suggestion}");
+            }
+
             await Console.Error.WriteLineAsync($"Try '{root.Name} --help'.");
             return ExitCodes.Usage;
         }
 
         // Signals are handled by ShutdownSignals inside long-running commands, not by the parser's host.
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>
+    /// "Did you mean" for each token the parser did not recognise: the closest option of the command it
+    /// belongs to (its own, and those of its parents that apply to it) for a token starting with '-', else
+    /// the closest subcommand. Tokens with nothing close get no line.
+    /// </summary>
+    internal static IEnumerable<string> Suggestions(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var options = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var option in result.Command.Options.Where(o => result == parsed.CommandResult || o.Recursive))
+            {
+                options.Add(option.Name);
+                options.AddRange(option.Aliases);
+            }
+        }
+
+        var subcommands = command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
+        foreach (var token in parsed.UnmatchedTokens.Distinct(StringComparer.Ordinal))
+        {
+            var word = token.Split('=', 2)[0];
+            if (Suggest.Closest(word, word.StartsWith('-') ? options : subcommands) is { } guess)
+            {
+                yield return $"'{word}': did you mean '{guess}'?";
+            }
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Wp.Core.Records;
 using Wp.Core.Sinks.Files;
 using Record = Wp.Core.Records.Record;
@@ -175,6 +176,56 @@ public sealed class FileSinkBackendTests : IDisposable
         var act = () => new FileStream(sink.FilePath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
         act.Should().Throw<IOException>();
+    }
+
+    [Fact]
+    public async Task Another_writers_lock_is_waited_for_on_the_injected_clock_and_gives_up_after_30_s()
+    {
+        // POSIX record locks only conflict between processes: a perl child holds the lock (perl is part of
+        // every Debian); the struct flock layout below is Linux's on 64-bit machines.
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/perl") || !Environment.Is64BitProcess)
+        {
+            return;
+        }
+
+        var clock = new FakeTimeProvider();
+        await using var sink = new FileSinkBackend(new FileSinkOptions { Path = _folder.PathOf("locked.kv"), Format = "kv" }, clock);
+        await sink.ProbeAsync(CancellationToken.None);
+        var start = clock.GetUtcNow();
+        using (var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/perl")
+        {
+            ArgumentList =
+            {
+                "-e",
+                "use Fcntl; open(my $fh, '+<', $ARGV[0]) or die; fcntl($fh, F_SETLK, pack('s s x4 q q l x4', F_WRLCK, SEEK_SET, 0, 0, 0)) or die \"lock: $!\"; $| = 1; print \"locked\\n\"; <STDIN>;",
+                sink.FilePath,
+            },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!)
+        {
+            (await other.StandardOutput.ReadLineAsync()).Should().Be("locked"); // another writer appending a batch
+
+            var write = sink.WriteAsync(Batch(1, 1), CancellationToken.None).AsTask();
+
+            // Only the fake clock moves the wait on: without it the write stays pending, blocking no thread.
+            await Task.WhenAny(write, Task.Delay(50));
+            write.IsCompleted.Should().BeFalse();
+            for (var step = 0; step < 100 && !write.IsCompleted; step++)
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(write, Task.Delay(10));
+            }
+
+            await write.Invoking(w => w).Should().ThrowAsync<IOException>();
+            (clock.GetUtcNow() - start).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(30));
+            other.StandardInput.Close(); // the other writer is done
+            await other.WaitForExitAsync();
+        }
+
+        await sink.WriteAsync(Batch(2, 1), CancellationToken.None);
+        File.ReadAllText(sink.FilePath).Should().Be(Kv(2), "the lock is free again: the next write goes through");
     }
 
     [Fact]
