@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Wp.Core.Project;
 
 namespace Wp.Core.Expect;
@@ -26,7 +25,10 @@ internal static class PendingRescue
             return pending;
         }
 
-        var (checkpointFile, checkpointLines) = Checkpoint(Path.Combine(rescueRoot, RescueFolder.CheckpointFileName));
+        // Read as wproj rescue stat reads it: never through a symlink; absent or unreadable counts nothing as replayed.
+        var (checkpointFile, checkpointLines) = CheckpointView.Read(Path.Combine(rescueRoot, RescueFolder.CheckpointFileName)) is { File: { } replaying, Lines: { } replayed }
+            ? (Path.GetFileName(replaying), replayed)
+            : (null, 0L);
         foreach (var file in files)
         {
             if (file is not { State: RescueFileState.Sealed or RescueFileState.Orphaned, Name: { } name, Lines: { } lines })
@@ -39,29 +41,5 @@ internal static class PendingRescue
         }
 
         return pending;
-    }
-
-    /// <summary>The file and line count of <c>recover.lock</c>, or (null, 0) when absent or unreadable.</summary>
-    private static (string? File, long Lines) Checkpoint(string path)
-    {
-        try
-        {
-            if (!File.Exists(path))
-            {
-                return (null, 0);
-            }
-
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            var root = doc.RootElement;
-            return root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String
-                && root.TryGetProperty("lines", out var lines) && lines.TryGetInt64(out var n)
-                ? (Path.GetFileName(file.GetString()), n)
-                : (null, 0);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return (null, 0);
-        }
     }
 }

@@ -16,8 +16,11 @@ internal sealed record CheckpointView(bool Present, string? File, long? Offset, 
 {
     public static CheckpointView Absent { get; } = new(false, null, null, null);
 
+    /// <summary>Lines of <see cref="File"/> already delivered, when recover.lock says (it always does when wprescue wrote it).</summary>
+    public long? Lines { get; init; }
+
     /// <summary>
-    /// Reads <c>recover.lock</c> as the JSON object <c>{"file": "...", "offset": N, ...}</c> (other members ignored).
+    /// Reads <c>recover.lock</c> as the JSON object <c>{"file": "...", "offset": N, "lines": N, ...}</c> (other members ignored).
     /// Anything else is reported as unreadable, never thrown (ARCHITECTURE practice 4).
     /// </summary>
     public static CheckpointView Read(string path)
@@ -56,7 +59,10 @@ internal sealed record CheckpointView(bool Present, string? File, long? Offset, 
                 && root.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String
                 && root.TryGetProperty("offset", out var offset) && offset.TryGetInt64(out var bytes) && bytes >= 0)
             {
-                return new CheckpointView(true, file.GetString(), bytes, null);
+                return new CheckpointView(true, file.GetString(), bytes, null)
+                {
+                    Lines = root.TryGetProperty("lines", out var lines) && lines.TryGetInt64(out var n) && n >= 0 ? n : null,
+                };
             }
 
             return new CheckpointView(true, null, null, "not a JSON object with \"file\" and \"offset\"");
