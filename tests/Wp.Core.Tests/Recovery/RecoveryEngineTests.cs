@@ -107,7 +107,10 @@ public sealed class RecoveryEngineTests : IDisposable
         checkpoint.Load();
         checkpoint.Positions[Path.GetFileName(file)].Lines.Should().Be(100);
         Directory.GetFiles(Rescue).Select(Path.GetFileName).Should().BeEquivalentTo(InstanceLock.FileName, CheckpointStore.FileName, Path.GetFileName(file));
-        _log.Messages(LogEventLevel.Warning).Count(m => m.StartsWith("recover stop", StringComparison.Ordinal)).Should().BeGreaterThan(1, "it was retried");
+        var stops = _log.Messages(LogEventLevel.Warning).Count(m => m.StartsWith("recover stop", StringComparison.Ordinal));
+        stops.Should().BeGreaterThan(1, "it was retried");
+        _log.Messages(LogEventLevel.Information).Should().Contain(m => m.StartsWith("recover end:", StringComparison.Ordinal)
+            && m.Contains($", {stops} attempts stopped by a failing target", StringComparison.Ordinal), "the failure counter is reported, not only kept");
     }
 
     [Fact]
