@@ -83,6 +83,7 @@ workroot() { # NAME CONNECT ENDPOINT
   rm -rf "$w"; mkdir -p "$w"
   cp -r "$ROOT/usecase/core/db_recovery/conf" "$ROOT/usecase/core/db_recovery/models" "$ROOT/usecase/core/db_recovery/sink" "$w/"
   sed -i 's/^speed_limit .*/speed_limit = 0/; s/^idle_exit_sec .*/idle_exit_sec = 0.2/' "$w/conf/wparse.toml"
+  [ -z "${BATCH_SIZE:-}" ] || sed -i "s|^on_error .*|&\nbatch_size = $BATCH_SIZE|" "$w/sink/business.d/nginx.toml"
   sed -i "s|connect = \"postgres_sink\"|connect = \"$2\"|; s|^endpoint .*|endpoint = \"$3\"|; s|^username .*|username = \"\"|; s|^password .*|password = \"\"|" "$w/sink/business.d/nginx.toml"
   mkdir -p "$w/data/in_dat"; ln -sf "$T/lines.dat" "$w/data/in_dat/gen.dat"
   echo "$w"
@@ -95,7 +96,7 @@ for w in "$WPG" "$WMY" "$WCH"; do (cd "$w" && wparse batch --max-line 10 >/dev/n
 COLS="sip, time_clf, http_request, http_status, digit, chars, http_agent, wp_src_key"
 
 timed() { local s e; s=$(now); "$@" >/dev/null 2>>"$T/errors.log"; e=$(now); awk -v s="$s" -v e="$e" -v n="$ROWS" 'BEGIN { printf "%.0f\n", n / (e - s) }'; }
-wp_run() { (cd "$1" && rm -rf data/rescue logs && wparse batch); }
+wp_run() { (cd "$1" && rm -rf data/rescue logs && wparse batch --from-start); }
 declare -A R
 for run in $(seq 1 "$RUNS"); do
   pg "TRUNCATE nginx"; R[pg_wp]+="$(timed wp_run "$WPG") "
@@ -115,7 +116,7 @@ ln -sf "$T/replay.dat" "$WPG/data/in_dat/gen.dat"
 for run in $(seq 1 "$RUNS"); do
   (cd "$WPG" && rm -rf data/rescue logs)
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$T/pg" -m fast -w stop >/dev/null
-  (cd "$WPG" && wparse batch >/dev/null 2>&1) || true
+  (cd "$WPG" && wparse batch --from-start >/dev/null 2>&1) || true
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$T/pg" -l "$T/pg.log" -w -o "-p $PG_PORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
   pg "TRUNCATE nginx"
   rescued=$(cat "$WPG"/data/rescue/*.dat | wc -l)
