@@ -45,12 +45,14 @@ public sealed class CliHostTests
     [InlineData(new[] { "batch", "--jsn" }, "'--jsn': did you mean '--json'?")]
     [InlineData(new[] { "bach" }, "'bach': did you mean 'batch'?")]
     [InlineData(new[] { "data", "claen" }, "'claen': did you mean 'clean'?")]
+    [InlineData(new[] { "dat", "clean" }, "'dat': did you mean 'data'?")]
     public void An_unknown_option_or_command_gets_a_did_you_mean(string[] args, string expected)
     {
         var root = new RootCommand
         {
             new Command("batch") { CommonOptions.SpeedLimit(), CommonOptions.Lines("--max-line", "lines"), new Option<bool>("--json") },
             new Command("data") { new Command("clean") },
+            new Command("clean"),
         };
 
         var parsed = root.Parse(args);

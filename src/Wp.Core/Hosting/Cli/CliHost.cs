@@ -36,12 +36,12 @@ internal static class CliHost
     /// <summary>
     /// "Did you mean" for each token the parser did not recognise: the closest option of the command it
     /// belongs to (its own, and those of its parents that apply to it) for a token starting with '-', else
-    /// the closest subcommand. Tokens with nothing close get no line.
+    /// the closest subcommand of that command or a parent. Tokens with nothing close get no line.
     /// </summary>
     internal static IEnumerable<string> Suggestions(ParseResult parsed)
     {
-        var command = parsed.CommandResult.Command;
         var options = new List<string>();
+        var subcommands = new List<string>();
         for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
         {
             foreach (var option in result.Command.Options.Where(o => result == parsed.CommandResult || o.Recursive))
@@ -49,9 +49,10 @@ internal static class CliHost
                 options.Add(option.Name);
                 options.AddRange(option.Aliases);
             }
-        }
 
-        var subcommands = command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
+            // "wproj rescu stat" parses as "wproj stat" with "rescu" left over: the parents' commands count too.
+            subcommands.AddRange(result.Command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)));
+        }
         foreach (var token in parsed.UnmatchedTokens.Distinct(StringComparer.Ordinal))
         {
             var word = token.Split('=', 2)[0];
