@@ -37,6 +37,7 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     private readonly HttpClient _http;
     private readonly Uri _base;
     private readonly ChTsvEncoder _encoder = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private ChColumn[]? _columns;
     private string? _insert;
 
@@ -63,6 +64,21 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     private string Label => $"table {_options.Table}";
 
     public async ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    {
+        // The encoder's buffer is reused: a write the runtime stopped waiting for (its write timeout)
+        // must end before the next one encodes.
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteBatchAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
