@@ -127,10 +127,11 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
-        return ValueTask.CompletedTask;
+        _http.Dispose(); // ends a write the runtime stopped waiting for; only then does the encoder's buffer go back to the pool
+        await _writing.WaitAsync();
+        _encoder.Dispose();
     }
 
     // One INSERT of the encoded rows [start, start+length): null when stored, the server's message when it refused their data.

@@ -124,7 +124,14 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         }
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A write the runtime stopped waiting for ends first (its command timeout bounds it); only
+        // then does the encoder's buffer go back to the pool.
+        await _writing.WaitAsync();
+        _encoder.Dispose();
+        await _source.DisposeAsync();
+    }
 
     // A restarted server leaves broken connections in the pool: drop them all after any failure.
     private void Reset()
