@@ -4,7 +4,9 @@
 # rounds, each round running all scenarios one after another (so a noisy machine hits them all
 # alike), and prints one table: median wall time, lines/s, MB/s of input, ratio to the mawk
 # reference of the same run (bench/mawk-nginx.awk, the format-aware split a shell user would write)
-# and peak RSS (largest of the runs, /usr/bin/time); then the issue-14 targets, each with its figure.
+# peak RSS (largest of the runs) and median CPU seconds (user + system; /usr/bin/time — on a shared
+# machine the CPU a scenario used moves far less with the load than its wall time); then the
+# issue-14 targets, each with its figure.
 #
 # Usage: bench/run.sh [--peers] [LINES] [RUNS]      (defaults 1000000 3; env BENCH_LINES, BENCH_RUNS)
 #   --peers   also run syslog-ng (installed with apt-get when missing) on the same data:
@@ -109,22 +111,24 @@ OML
 }
 
 # --- measurement ------------------------------------------------------------------------------
-# Results: WALLS[name] = "w1 w2 ...", RSS[name] = max KiB, LINESOF[name] = lines the row processed.
-declare -A WALLS RSS LINESOF
+# Results: WALLS[name] = "w1 w2 ...", CPUS[name] = "c1 c2 ..." (user + system seconds), RSS[name] =
+# max KiB, LINESOF[name] = lines the row processed.
+declare -A WALLS CPUS RSS LINESOF
 ORDER=()
 timed() { # NAME LINES CMD... : one run, wall and peak RSS recorded under NAME
   local name="$1" lines="$2"; shift 2
-  if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; fi
+  if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; CPUS[$name]=""; fi
   LINESOF[$name]=$lines
-  local t0 t1 wall kb
+  local t0 t1 wall kb user sys
   # Wall time from bash's clock (no fork around the command); peak RSS from GNU time.
   t0=$EPOCHREALTIME
-  /usr/bin/time -f "%M" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || {
+  /usr/bin/time -f "%M %U %S" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || {
     echo "bench: $name failed (exit $?):" >&2; cat "$OUT/stderr.txt" "$OUT/stdout.txt" >&2; exit 1; }
   t1=$EPOCHREALTIME
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
-  read -r kb < "$OUT/time.txt"
+  read -r kb user sys < "$OUT/time.txt"
   WALLS[$name]="${WALLS[$name]} $wall"
+  CPUS[$name]="${CPUS[$name]} $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
   [ "$kb" -gt "${RSS[$name]}" ] && RSS[$name]=$kb
   return 0
 }
@@ -134,6 +138,10 @@ expect_lines() { # WHAT GOT WANT
 # data/pos: read positions (a second run of the same input would otherwise read nothing).
 clean_outputs() { rm -rf "$WORK/data/out_dat" "$WORK/data/rescue" "$WORK/data/pos" "$WORK/logs"; }
 rescue_entries() { cat "$WORK"/data/rescue/nginx_sink-*.dat 2>/dev/null | wc -l; }
+# wprescue replays a .dat only once it has not changed for 1 s (a file still being copied in must
+# not be replayed half-way); rescue files of a real outage are long settled, so the bench dates
+# them back a minute rather than timing that wait.
+settle_rescue() { touch -d '-1 minute' "$WORK"/data/rescue/*.dat; }
 
 # syslog-ng never exits at end of file: the run is timed until its destination has processed
 # every line (syslog-ng-ctl stats, polled every 20 ms), then it is stopped.
@@ -220,6 +228,7 @@ for ((round = 1; round <= RUNS; round++)); do
 
   if [ "$HAS_REPLAY" = 1 ]; then
     sink_group file_kv_sink
+    settle_rescue
     timed "$S3" "$LINES" wprescue batch --work-root "$WORK"
     expect_lines "scenario 3 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
     expect_lines "scenario 3 rescue files left" "$(rescue_entries)" 0
@@ -228,6 +237,7 @@ for ((round = 1; round <= RUNS; round++)); do
       sink_group file_rescue_sink
       "${DOWN[@]}" wparse batch --work-root "$WORK" >/dev/null 2>&1
       sink_group file_kv_sink
+      settle_rescue
       timed "$S3B" "$LINES" "$BASE/wprescue" batch --work-root "$WORK"
       expect_lines "scenario 3b kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
     fi
@@ -258,6 +268,7 @@ if [ "$HAS_REPLAY" = 1 ]; then
     "${DOWN[@]}" wparse batch --work-root "$WORK" -n "$n" >/dev/null 2>&1
     expect_lines "replay RSS rescue files" "$(rescue_entries)" "$n"
     sink_group file_kv_sink
+    settle_rescue
     timed "wprescue replay of $n (RSS, info)" "$n" wprescue batch --work-root "$WORK"
   done
 fi
@@ -290,14 +301,15 @@ REF_RATE=$(awk -v w="$(median "${WALLS[$REF]}")" -v l="$LINES" 'BEGIN { if (w <=
 echo
 echo "wp benchmark: $LINES nginx lines ($((BYTES / LINES)) B/line avg, bench/gen-nginx.awk), median of $RUNS run(s)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d)"
-printf '| %-44s | %8s | %10s | %7s | %8s | %8s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|\n' "----------------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:"
+printf '| %-44s | %8s | %10s | %7s | %8s | %8s | %7s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB" "CPU s"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:" "--------:"
 for name in "${ORDER[@]}"; do
-  awk -v n="$name" -v w="$(median "${WALLS[$name]}")" -v kb="${RSS[$name]}" -v l="${LINESOF[$name]}" \
+  awk -v n="$name" -v w="$(median "${WALLS[$name]}")" -v c="$(median "${CPUS[$name]:-}")" -v kb="${RSS[$name]}" -v l="${LINESOF[$name]}" \
       -v b="$BYTES" -v tl="$LINES" -v ref="$REF_RATE" 'BEGIN {
-    if (l == 0) { printf "| %-44s | %8.3f | %10s | %7s | %8s | %8.1f |\n", n, w, "-", "-", "-", kb / 1024; exit }
+    cpu = (c == "") ? "-" : sprintf("%.2f", c)
+    if (l == 0) { printf "| %-44s | %8.3f | %10s | %7s | %8s | %8.1f | %7s |\n", n, w, "-", "-", "-", kb / 1024, cpu; exit }
     if (w <= 0) w = 0.001
-    printf "| %-44s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024 }'
+    printf "| %-44s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f | %7s |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024, cpu }'
 done
 med() { median "${WALLS[$1]:-}"; }
 rate() { awk -v w="$(med "$1")" -v l="${LINESOF[$1]}" 'BEGIN { if (w <= 0) w = 0.001; print l / w }'; }
@@ -312,7 +324,8 @@ for pair in "1:$S1:1.5" "2:$S2:1.3" "3:$S3:2.0"; do
   echo "  $num. $name: ${x}x (target >= ${want}x): $(verdict "$x" ">=" "$want")"
 done
 cost=$(awk -v a="$(med "$S1")" -v b="$(med "$S4")" 'BEGIN {printf "%.1f", (a / b - 1) * 100}')
-echo "  4. OML take-all model cost (wall 1 / wall 4 - 1): ${cost}% (target <= 10%): $(verdict "$cost" "<=" 10)"
+cpucost=$(awk -v a="$(median "${CPUS[$S1]}")" -v b="$(median "${CPUS[$S4]}")" 'BEGIN { if (b <= 0) b = 0.001; printf "%.1f", (a / b - 1) * 100}')
+echo "  4. OML take-all model cost (wall 1 / wall 4 - 1): ${cost}% (target <= 10%): $(verdict "$cost" "<=" 10); in CPU seconds: ${cpucost}%"
 for name in "$S1" "$S2" "$S3"; do
   [ -n "${LINESOF[$name]+x}" ] || continue
   echo "  5. peak RSS of '$name': $(mib "$name") MiB (target <= 64 MiB at 10^6 lines): $(verdict "$(mib "$name")" "<=" 64)"
