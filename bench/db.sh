@@ -3,14 +3,17 @@
 # each database's own bulk loader on the same rows, in the same run; and wprescue replaying 10^5
 # rescued rows into PostgreSQL.
 #
-# Usage: bench/db.sh [ROWS] [RUNS]     (defaults 200000 3). Needs dist/bin (./build.sh) and the
+# Usage: bench/db.sh [ROWS] [RUNS]     (defaults 200000 3; env BULK_BATCH, default 8192). Needs dist/bin (./build.sh) and the
 # Debian packages postgresql, mariadb-server, clickhouse-server (+ clickhouse-client); run as root
 # (PostgreSQL runs as user postgres, MariaDB as mysql). Throwaway servers on 127.0.0.1, temp folders.
 #
-#   wp      wparse batch (read + WPL parse + OML + typed rows) into the table, create_table = true
+#   wp      wparse batch (read + WPL parse + OML + typed rows) into the table, create_table = true,
+#           with the default batch_size (1024) and with batch_size = BULK_BATCH (each batch is one
+#           statement, whose fixed server cost a bigger batch spreads: a bulk load's setting)
 #   loader  psql \copy FROM CSV | LOAD DATA LOCAL INFILE | clickhouse-client INSERT FORMAT CSV,
 #           of the same rows (already split into columns: the loader does no parsing)
-#   replay  wprescue batch of 10^5 rescue entries into PostgreSQL (wparse ran with the server down)
+#   replay  wprescue batch of 10^5 rescue entries into PostgreSQL (wparse ran with the server down),
+#           both settings (checkpoint_every_lines = batch_size: a replay batch never spans a checkpoint)
 # Each figure is the median of RUNS, each run into a fresh (truncated) table.
 set -euo pipefail
 [ -n "${EPOCHREALTIME:-}" ] || { echo "bench: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
@@ -19,6 +22,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 ROWS="${1:-200000}"
 RUNS="${2:-3}"
 REPLAY_ROWS="${REPLAY_ROWS:-100000}"
+BULK_BATCH="${BULK_BATCH:-8192}"
 PATH="$ROOT/dist/bin:$PATH"
 for tool in wparse wprescue psql mariadb clickhouse-client; do
   command -v "$tool" >/dev/null || { echo "bench/db.sh: $tool not found" >&2; exit 2; }
@@ -78,11 +82,15 @@ gen "$ROWS" 0 > "$T/lines.dat"
 gen "$ROWS" 1 > "$T/rows.csv"
 
 # --- a work root per database: the db_recovery usecase with its sink pointed at that database
-workroot() { # NAME CONNECT ENDPOINT
+workroot() { # NAME CONNECT ENDPOINT [BATCH]
   local w="$T/work-$1"
   rm -rf "$w"; mkdir -p "$w"
   cp -r "$ROOT/usecase/core/db_recovery/conf" "$ROOT/usecase/core/db_recovery/models" "$ROOT/usecase/core/db_recovery/sink" "$w/"
   sed -i 's/^speed_limit .*/speed_limit = 0/; s/^idle_exit_sec .*/idle_exit_sec = 0.2/' "$w/conf/wparse.toml"
+  if [ -n "${4:-}" ]; then
+    sed -i "s|^on_error .*|&\nbatch_size = $4|" "$w/sink/business.d/nginx.toml"
+    sed -i "s|^checkpoint_every_lines .*|checkpoint_every_lines = $4|" "$w/conf/wparse.toml"
+  fi
   sed -i "s|connect = \"postgres_sink\"|connect = \"$2\"|; s|^endpoint .*|endpoint = \"$3\"|; s|^username .*|username = \"\"|; s|^password .*|password = \"\"|" "$w/sink/business.d/nginx.toml"
   mkdir -p "$w/data/in_dat"; ln -sf "$T/lines.dat" "$w/data/in_dat/gen.dat"
   echo "$w"
@@ -90,50 +98,62 @@ workroot() { # NAME CONNECT ENDPOINT
 WPG="$(workroot pg postgres_sink "127.0.0.1:$PG_PORT")"
 WMY="$(workroot my mysql_sink "127.0.0.1:$MY_PORT")"
 WCH="$(workroot ch clickhouse_sink "http://127.0.0.1:$CH_PORT")"
+WPGB="$(workroot pg-bulk postgres_sink "127.0.0.1:$PG_PORT" "$BULK_BATCH")"
+WMYB="$(workroot my-bulk mysql_sink "127.0.0.1:$MY_PORT" "$BULK_BATCH")"
+WCHB="$(workroot ch-bulk clickhouse_sink "http://127.0.0.1:$CH_PORT" "$BULK_BATCH")"
 # Create each table once through wp (create_table), so the loader fills the very same table.
 for w in "$WPG" "$WMY" "$WCH"; do (cd "$w" && wparse batch --max-line 10 >/dev/null 2>&1 || true); done
 COLS="sip, time_clf, http_request, http_status, digit, chars, http_agent, wp_src_key"
 
 timed() { local s e; s=$(now); "$@" >/dev/null 2>>"$T/errors.log"; e=$(now); awk -v s="$s" -v e="$e" -v n="$ROWS" 'BEGIN { printf "%.0f\n", n / (e - s) }'; }
-wp_run() { (cd "$1" && rm -rf data/rescue logs && wparse batch); }
+wp_run() { (cd "$1" && rm -rf data/rescue logs && wparse batch --from-start); }
 declare -A R
+count_check() { # NAME ACTUAL
+  [ "$2" = "$ROWS" ] || echo "bench: $1 wp rows $2 != $ROWS" >&2
+}
 for run in $(seq 1 "$RUNS"); do
-  pg "TRUNCATE nginx"; R[pg_wp]+="$(timed wp_run "$WPG") "
-  [ "$(pg 'SELECT count(*) FROM nginx')" = "$ROWS" ] || echo "bench: postgres wp rows $(pg 'SELECT count(*) FROM nginx') != $ROWS" >&2
+  for v in "" b; do # default batch_size, then BULK_BATCH
+    w="WPG${v^^}"; pg "TRUNCATE nginx"; R[pg_wp$v]+="$(timed wp_run "${!w}") "; count_check postgres "$(pg 'SELECT count(*) FROM nginx')"
+    w="WMY${v^^}"; my "TRUNCATE nginx"; R[my_wp$v]+="$(timed wp_run "${!w}") "; count_check mariadb "$(my 'SELECT count(*) FROM nginx')"
+    w="WCH${v^^}"; ch "TRUNCATE TABLE wp.nginx"; R[ch_wp$v]+="$(timed wp_run "${!w}") "; count_check clickhouse "$(ch 'SELECT count() FROM wp.nginx')"
+  done
   pg "TRUNCATE nginx"; R[pg_ld]+="$(timed psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d wp -qc "\\copy nginx ($COLS) FROM '$T/rows.csv' CSV") "
-  my "TRUNCATE nginx"; R[my_wp]+="$(timed wp_run "$WMY") "
-  [ "$(my 'SELECT count(*) FROM nginx')" = "$ROWS" ] || echo "bench: mariadb wp rows != $ROWS" >&2
   my "TRUNCATE nginx"; R[my_ld]+="$(timed my "LOAD DATA LOCAL INFILE '$T/rows.csv' INTO TABLE nginx FIELDS TERMINATED BY ',' ($COLS)") "
-  ch "TRUNCATE TABLE wp.nginx" 2>/dev/null || ch "ALTER TABLE wp.nginx DELETE WHERE 1" ; R[ch_wp]+="$(timed wp_run "$WCH") "
-  [ "$(ch 'SELECT count() FROM wp.nginx')" = "$ROWS" ] || echo "bench: clickhouse wp rows $(ch 'SELECT count() FROM wp.nginx') != $ROWS" >&2
-  ch "TRUNCATE TABLE wp.nginx" 2>/dev/null || true; R[ch_ld]+="$(timed sh -c "clickhouse-client --port $CH_TCP -q 'INSERT INTO wp.nginx ($COLS) FORMAT CSV' < '$T/rows.csv'") "
+  ch "TRUNCATE TABLE wp.nginx"; R[ch_ld]+="$(timed sh -c "clickhouse-client --port $CH_TCP -q 'INSERT INTO wp.nginx ($COLS) FORMAT CSV' < '$T/rows.csv'") "
 done
 
-# --- replay: REPLAY_ROWS rescued entries into PostgreSQL
+# --- replay: REPLAY_ROWS rescued entries into PostgreSQL, with each setting
 head -n "$REPLAY_ROWS" "$T/lines.dat" > "$T/replay.dat"
-ln -sf "$T/replay.dat" "$WPG/data/in_dat/gen.dat"
-for run in $(seq 1 "$RUNS"); do
-  (cd "$WPG" && rm -rf data/rescue logs)
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$T/pg" -m fast -w stop >/dev/null
-  (cd "$WPG" && wparse batch >/dev/null 2>&1) || true
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$T/pg" -l "$T/pg.log" -w -o "-p $PG_PORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
-  pg "TRUNCATE nginx"
-  rescued=$(cat "$WPG"/data/rescue/*.dat | wc -l)
-  s=$(now); (cd "$WPG" && wprescue batch >/dev/null 2>>"$T/errors.log") || true; e=$(now)
-  # wprescue batch waits idle_exit_sec (0.2 s) with nothing left before it exits: not counted.
-  R[replay]+="$(awk -v s="$s" -v e="$e" -v n="$rescued" 'BEGIN { printf "%.0f\n", n / (e - s - 0.2) }') "
-  [ "$(pg 'SELECT count(*) FROM nginx')" = "$rescued" ] || echo "bench: replay rows != $rescued" >&2
+for v in "" b; do
+  w="WPG${v^^}"; w="${!w}"
+  ln -sf "$T/replay.dat" "$w/data/in_dat/gen.dat"
+  for run in $(seq 1 "$RUNS"); do
+    (cd "$w" && rm -rf data/rescue logs)
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$T/pg" -m fast -w stop >/dev/null
+    (cd "$w" && wparse batch --from-start >/dev/null 2>&1) || true
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$T/pg" -l "$T/pg.log" -w -o "-p $PG_PORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+    pg "TRUNCATE nginx"
+    rescued=$(cat "$w"/data/rescue/*.dat | wc -l)
+    touch -d '-2 minutes' "$w"/data/rescue/*.dat # past wprescue's wait for a file to be stable
+    s=$(now); (cd "$w" && wprescue batch >/dev/null 2>>"$T/errors.log") || true; e=$(now)
+    # wprescue batch waits idle_exit_sec (0.2 s) with nothing left before it exits: not counted.
+    R[replay$v]+="$(awk -v s="$s" -v e="$e" -v n="$rescued" 'BEGIN { printf "%.0f\n", n / (e - s - 0.2) }') "
+    [ "$(pg 'SELECT count(*) FROM nginx')" = "$rescued" ] || echo "bench: replay rows != $rescued" >&2
+  done
 done
 [ -s "$T/errors.log" ] && { echo "bench: errors:" >&2; head -20 "$T/errors.log" >&2; }
 
 m() { echo "${R[$1]}" | tr ' ' '\n' | grep . | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
-echo "| database | wp rows/s | bulk loader | loader rows/s | wp / loader |"
-echo "|---|---:|---|---:|---:|"
-echo "| PostgreSQL $(pg 'SHOW server_version' | cut -d' ' -f1) | $(m pg_wp) | psql \\copy CSV | $(m pg_ld) | $(ratio "$(m pg_wp)" "$(m pg_ld)") |"
-echo "| MariaDB $(my 'SELECT VERSION()' | cut -d- -f1) | $(m my_wp) | LOAD DATA LOCAL INFILE | $(m my_ld) | $(ratio "$(m my_wp)" "$(m my_ld)") |"
-echo "| ClickHouse $(ch 'SELECT version()') | $(m ch_wp) | clickhouse-client FORMAT CSV | $(m ch_ld) | $(ratio "$(m ch_wp)" "$(m ch_ld)") |"
+echo "| database | wp rows/s, batch 1024 | wp rows/s, batch $BULK_BATCH | bulk loader | loader rows/s | wp / loader (1024) | wp / loader ($BULK_BATCH) |"
+echo "|---|---:|---:|---|---:|---:|---:|"
+row() { # LABEL KEY LOADER
+  echo "| $1 | $(m "${2}_wp") | $(m "${2}_wpb") | $3 | $(m "${2}_ld") | $(ratio "$(m "${2}_wp")" "$(m "${2}_ld")") | $(ratio "$(m "${2}_wpb")" "$(m "${2}_ld")") |"
+}
+row "PostgreSQL $(pg 'SHOW server_version' | cut -d' ' -f1)" pg 'psql \copy CSV'
+row "MariaDB $(my 'SELECT VERSION()' | cut -d- -f1)" my 'LOAD DATA LOCAL INFILE'
+row "ClickHouse $(ch 'SELECT version()')" ch 'clickhouse-client FORMAT CSV'
 echo
-echo "replay: wprescue batch, $REPLAY_ROWS rescued rows into PostgreSQL: $(m replay) rows/s"
+echo "replay: wprescue batch, $REPLAY_ROWS rescued rows into PostgreSQL: $(m replay) rows/s (batch 1000 = checkpoint_every_lines), $(m replayb) rows/s (batch and checkpoint $BULK_BATCH)"
 echo "($ROWS rows, median of $RUNS runs; wp = wparse batch reading and parsing the log lines, the loaders read pre-split CSV)"

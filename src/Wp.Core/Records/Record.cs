@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Wp.Core.Records;
 
 /// <summary>
@@ -38,17 +40,22 @@ internal sealed class Record
     internal List<Field> FieldList => _fields;
 
     /// <summary>The first field with this name, or null.</summary>
-    public Field? Find(string name)
+    public Field? Find(string name) => IndexOf(name) is >= 0 and var i ? _fields[i] : null;
+
+    /// <summary>The index of the first field with this name, or -1.</summary>
+    public int IndexOf(string name)
     {
-        foreach (var field in _fields)
+        // A span, not the list's enumerator: no copy of each (large) field struct, no version checks.
+        var fields = CollectionsMarshal.AsSpan(_fields);
+        for (var i = 0; i < fields.Length; i++)
         {
-            if (field.Name == name)
+            if (string.Equals(fields[i].Name, name, StringComparison.Ordinal))
             {
-                return field;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
     public override string ToString() => Raw ?? string.Join(", ", _fields.Select(f => $"{f.Name}: {f.Value}"));

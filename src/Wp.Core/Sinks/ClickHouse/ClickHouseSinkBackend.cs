@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Wp.Core.Records;
 using Wp.Core.Sinks.Database;
@@ -12,7 +10,7 @@ using Wp.Core.Sinks.Runtime;
 namespace Wp.Core.Sinks.ClickHouse;
 
 /// <summary>
-/// Writes each batch to a ClickHouse table with one <c>INSERT … FORMAT JSONEachRow</c> over HTTP
+/// Writes each batch to a ClickHouse table with one <c>INSERT … FORMAT TabSeparated</c> over HTTP
 /// (SPEC §7.4); <see cref="HttpClient"/> only, no driver.
 /// </summary>
 /// <remarks>
@@ -28,8 +26,8 @@ namespace Wp.Core.Sinks.ClickHouse;
 /// limited to batches that had a bad row and met an outage at that moment).</para>
 /// <para><b>Types.</b> create_table makes Nullable Int64, Float64, UInt8 (bool), DateTime('UTC'),
 /// String columns (IP addresses are String: Debian's 18.16 has no IPv4 type), engine MergeTree
-/// ordered by nothing. A missing field is left out of its JSON row: NULL in a Nullable column,
-/// the column default otherwise. Times are sent as UTC wall clocks.</para>
+/// ordered by nothing. A missing field is NULL in a Nullable column, the type's default (0, empty,
+/// zero time) otherwise. Times are sent as UTC wall clocks (<see cref="ChTsvEncoder"/>).</para>
 /// </remarks>
 internal sealed partial class ClickHouseSinkBackend : ISinkBackend
 {
@@ -38,7 +36,9 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     private readonly DatabaseSinkOptions _options;
     private readonly HttpClient _http;
     private readonly Uri _base;
-    private TableColumn[]? _columns;
+    private readonly ChTsvEncoder _encoder = new();
+    private ChColumn[]? _columns;
+    private string? _insert;
 
     public ClickHouseSinkBackend(DatabaseSinkOptions options)
     {
@@ -72,22 +72,27 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
         try
         {
             var columns = _columns ??= await ResolveColumnsAsync(batch, cancellationToken);
-            var rows = RowBatch.From(batch, columns, Label);
-            var insert = $"INSERT INTO {_options.Database}.{_options.Table} ({string.Join(", ", columns.Select(c => c.Name))}) FORMAT JSONEachRow";
+            _insert ??= $"INSERT INTO {_options.Database}.{_options.Table} ({string.Join(", ", columns.Select(c => c.Name))}) FORMAT TabSeparated";
+            _encoder.Encode(batch, columns, Label);
             await RejectIsolation.RunAsync(
-                rows.Rows.Count,
-                (start, length) => TryInsertAsync(insert, columns, rows.Rows, start, length, cancellationToken),
-                (index, message) => rows.Rejected.Add(new RejectedRecord(rows.Records[index], $"{Label}: {message}")));
-            rows.ThrowIfRejected();
+                _encoder.RowCount,
+                (start, length) => TryInsertAsync(start, length, cancellationToken),
+                (index, message) => _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[index], $"{Label}: {message}")));
+            if (_encoder.Rejected.Count > 0)
+            {
+                throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+            }
         }
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {
             _columns = null;
+            _insert = null;
             throw ex as SinkUnavailableException ?? new SinkUnavailableException($"clickhouse: {ex.Message}", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             _columns = null;
+            _insert = null;
             throw new SinkUnavailableException("clickhouse: request timed out", ex); // HttpClient's timeout
         }
     }
@@ -112,48 +117,11 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
         return ValueTask.CompletedTask;
     }
 
-    private async Task<string?> TryInsertAsync(string insert, TableColumn[] columns, List<object?[]> rows, int start, int length, CancellationToken cancellationToken)
+    // One INSERT of the encoded rows [start, start+length): null when stored, the server's message when it refused their data.
+    private async Task<string?> TryInsertAsync(int start, int length, CancellationToken cancellationToken)
     {
-        var body = new ArrayBufferWriter<byte>(length * 128);
-        using (var json = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true }))
-        {
-            for (var r = start; r < start + length; r++)
-            {
-                json.WriteStartObject();
-                var row = rows[r];
-                for (var c = 0; c < columns.Length; c++)
-                {
-                    switch (row[c])
-                    {
-                        case null:
-                            continue; // the column's default: NULL for Nullable
-                        case long l:
-                            json.WriteNumber(columns[c].Name, l);
-                            break;
-                        case double d:
-                            json.WriteNumber(columns[c].Name, d);
-                            break;
-                        case bool b:
-                            json.WriteNumber(columns[c].Name, b ? 1 : 0);
-                            break;
-                        case DateTime t:
-                            json.WriteString(columns[c].Name, t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-                            break;
-                        case var v:
-                            json.WriteString(columns[c].Name, v.ToString());
-                            break;
-                    }
-                }
-
-                json.WriteEndObject();
-                json.Flush();
-                body.Write("\n"u8);
-                json.Reset(body);
-            }
-        }
-
-        using var content = new ByteArrayContent(body.WrittenMemory.ToArray());
-        using var response = await _http.PostAsync(Url(insert), content, cancellationToken);
+        using var content = new ReadOnlyMemoryContent(_encoder.Rows(start, length));
+        using var response = await _http.PostAsync(Url(_insert), content, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return null;
@@ -168,7 +136,7 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
         throw new SinkUnavailableException($"clickhouse: HTTP {(int)response.StatusCode}: {Shorten(text)}");
     }
 
-    private async Task<TableColumn[]> ResolveColumnsAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    private async Task<ChColumn[]> ResolveColumnsAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (_options.CreateTable)
         {
@@ -184,7 +152,7 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
         var catalog = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('\t'))
             .Where(parts => parts.Length == 2)
-            .Select(parts => new TableColumn(parts[0], KindOf(parts[1])))
+            .Select(parts => new ChColumn(parts[0], parts[1], KindOf(parts[1])))
             .ToList();
         if (catalog.Count == 0)
         {
@@ -196,7 +164,7 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
             return [.. catalog];
         }
 
-        return wanted.Select(w => catalog.Find(c => string.Equals(c.Name, w, StringComparison.Ordinal)) is { Name: not null } found
+        return wanted.Select(w => catalog.Find(c => string.Equals(c.Name, w, StringComparison.Ordinal)) is { } found
             ? found
             : throw new SinkUnavailableException($"clickhouse: table '{_options.Table}' has no column '{w}'")).ToArray();
     }

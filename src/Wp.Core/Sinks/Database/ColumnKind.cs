@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using Wp.Core.Records;
@@ -80,90 +81,115 @@ internal static class ColumnValues
     {
         error = null;
         value = null;
-        if (record.Find(name) is not { } field || field.Value.Kind == ValueKind.Ignore)
+        if (!TryFind(record, name, out var v))
         {
             return true;
         }
 
-        var v = field.Value;
-        switch (kind)
+        var ok = kind switch
         {
-            case ColumnKind.Text:
-                value = v.ToString();
-                return true;
-            case ColumnKind.Int:
-                if (v.Kind == ValueKind.Int)
-                {
-                    value = v.AsInt;
-                    return true;
-                }
-
-                if (v.Kind is ValueKind.String && long.TryParse(v.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-                {
-                    value = l;
-                    return true;
-                }
-
-                if (v.Kind == ValueKind.Bool)
-                {
-                    value = v.AsBool ? 1L : 0L;
-                    return true;
-                }
-
-                break;
-            case ColumnKind.Float:
-                if (v.Kind is ValueKind.Float or ValueKind.Int)
-                {
-                    value = v.Kind == ValueKind.Int ? v.AsInt : v.AsFloat;
-                    return true;
-                }
-
-                if (v.Kind is ValueKind.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-                {
-                    value = d;
-                    return true;
-                }
-
-                break;
-            case ColumnKind.Bool:
-                if (v.Kind == ValueKind.Bool)
-                {
-                    value = v.AsBool;
-                    return true;
-                }
-
-                if (v.Kind == ValueKind.Int && v.AsInt is 0 or 1)
-                {
-                    value = v.AsInt == 1;
-                    return true;
-                }
-
-                if (v.Kind is ValueKind.String && bool.TryParse(v.Text, out var b))
-                {
-                    value = b;
-                    return true;
-                }
-
-                break;
-            case ColumnKind.Time:
-                if (v.Kind == ValueKind.DateTime)
-                {
-                    value = v.AsUtcDateTime;
-                    return true;
-                }
-
-                break;
-            case ColumnKind.Ip:
-                if (v.Kind is ValueKind.Ip or ValueKind.String && IPAddress.TryParse(v.Text, out var ip))
-                {
-                    value = ip;
-                    return true;
-                }
-
-                break;
+            ColumnKind.Text => Box(v.ToString(), out value),
+            ColumnKind.Int => TryInt(v, out var l) && Box(l, out value),
+            ColumnKind.Float => TryFloat(v, out var d) && Box(v.Kind == ValueKind.Int ? v.AsInt : d, out value),
+            ColumnKind.Bool => TryBool(v, out var b) && Box(b, out value),
+            ColumnKind.Time => TryTime(v, out var t) && Box(t, out value),
+            ColumnKind.Ip => TryIp(v, out var ip) && Box(ip, out value),
+            _ => false,
+        };
+        if (!ok)
+        {
+            error = CannotTake(name, kind.ToString(), v);
         }
 
-        error = $"column '{name}' ({kind.ToString().ToLowerInvariant()}) cannot take a {v.Kind.ToString().ToLowerInvariant()} value";
-        return false;
+        return ok;
+    }
+
+    /// <summary>The first field named <paramref name="name"/> that has a value; false when the record has none (SQL NULL).</summary>
+    public static bool TryFind(Record record, string name, out Value value)
+    {
+        var i = record.IndexOf(name);
+        value = i < 0 ? default : record[i].Value;
+        return value.Kind != ValueKind.Ignore;
+    }
+
+    /// <summary>An integer column's value: an integer, a decimal integer string, or a bool as 0/1.</summary>
+    public static bool TryInt(in Value v, out long value)
+    {
+        switch (v.Kind)
+        {
+            case ValueKind.Int:
+                value = v.AsInt;
+                return true;
+            case ValueKind.Bool:
+                value = v.AsBool ? 1 : 0;
+                return true;
+            case ValueKind.String:
+                return long.TryParse(v.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    /// <summary>A floating-point column's value: a float, an integer, or a number string.</summary>
+    public static bool TryFloat(in Value v, out double value)
+    {
+        switch (v.Kind)
+        {
+            case ValueKind.Float:
+                value = v.AsFloat;
+                return true;
+            case ValueKind.Int:
+                value = v.AsInt;
+                return true;
+            case ValueKind.String:
+                return double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    /// <summary>A boolean column's value: a bool, the integers 0 and 1, or "true"/"false".</summary>
+    public static bool TryBool(in Value v, out bool value)
+    {
+        value = false;
+        switch (v.Kind)
+        {
+            case ValueKind.Bool:
+                value = v.AsBool;
+                return true;
+            case ValueKind.Int when v.AsInt is 0 or 1:
+                value = v.AsInt == 1;
+                return true;
+            case ValueKind.String:
+                return bool.TryParse(v.Text, out value);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A timestamp column's value: the instant of a time, in UTC.</summary>
+    public static bool TryTime(in Value v, out DateTime value)
+    {
+        value = v.Kind == ValueKind.DateTime ? v.AsUtcDateTime : default;
+        return v.Kind == ValueKind.DateTime;
+    }
+
+    /// <summary>An address column's value: an IP, or a string that parses as one.</summary>
+    public static bool TryIp(in Value v, [NotNullWhen(true)] out IPAddress? value)
+    {
+        value = null;
+        return v.Kind is ValueKind.Ip or ValueKind.String && IPAddress.TryParse(v.Text, out value);
+    }
+
+    /// <summary>Why a column refuses a value (the message the error group gets).</summary>
+    public static string CannotTake(string column, string type, in Value v) =>
+        $"column '{column}' ({type.ToLowerInvariant()}) cannot take a {v.Kind.ToString().ToLowerInvariant()} value";
+
+    private static bool Box<T>(T value, out object? boxed)
+    {
+        boxed = value;
+        return true;
     }
 }

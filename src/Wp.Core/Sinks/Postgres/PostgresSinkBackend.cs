@@ -1,6 +1,4 @@
-using System.Net;
 using Npgsql;
-using NpgsqlTypes;
 using Wp.Core.Records;
 using Wp.Core.Sinks.Database;
 using Wp.Core.Sinks.Runtime;
@@ -8,7 +6,7 @@ using Wp.Core.Sinks.Runtime;
 namespace Wp.Core.Sinks.Postgres;
 
 /// <summary>
-/// Writes each batch to a PostgreSQL table with one binary COPY inside one transaction (SPEC §7.4).
+/// Writes each batch to a PostgreSQL table with one binary COPY, which is one transaction (SPEC §7.4).
 /// </summary>
 /// <remarks>
 /// <para><b>Outage vs bad data.</b> A failure to connect, a dropped connection, a server shutting
@@ -16,9 +14,10 @@ namespace Wp.Core.Sinks.Postgres;
 /// <see cref="SinkUnavailableException"/>) before the transaction commits, so the batch is wholly
 /// absent and the runtime diverts it whole. A row the server refuses for its content (SQLSTATE class
 /// 22 data exception or 23 constraint violation) does not fail the batch: COPY is all-or-nothing,
-/// so the batch is bisected under savepoints of the same transaction (<see cref="RejectIsolation"/>)
+/// so the batch is then bisected under savepoints of one transaction (<see cref="RejectIsolation"/>)
 /// until each refused row stands alone; the good rows commit together and the refused ones are
-/// reported through <see cref="SinkRecordsRejectedException"/> with the server's message.</para>
+/// reported through <see cref="SinkRecordsRejectedException"/> with the server's message. A batch
+/// without refused rows costs one round trip: the COPY alone, no BEGIN/SAVEPOINT/COMMIT.</para>
 /// <para><b>Types.</b> Columns are read from the catalog (after <c>CREATE TABLE IF NOT EXISTS</c>
 /// when <c>create_table</c>): integer types, real/double/numeric, boolean, timestamptz/timestamp
 /// (the instant, in UTC), inet, and text types. A value converts to its column's type or the record
@@ -30,7 +29,11 @@ internal sealed class PostgresSinkBackend : ISinkBackend
 {
     private readonly DatabaseSinkOptions _options;
     private readonly NpgsqlDataSource _source;
+    private static readonly ReadOnlyMemory<byte> s_header = PgCopyEncoder.Header.ToArray();
+    private static readonly ReadOnlyMemory<byte> s_trailer = PgCopyEncoder.Trailer.ToArray();
+    private readonly PgCopyEncoder _encoder = new();
     private PgColumn[]? _columns;
+    private string? _copy;
 
     public PostgresSinkBackend(DatabaseSinkOptions options)
     {
@@ -48,6 +51,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
             Pooling = true,
             MaxPoolSize = 4,
             ApplicationName = "wp",
+            NoResetOnClose = true, // the sink never changes session state: no DISCARD ALL per batch
         };
         var slim = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString);
         slim.EnableNetworkTypes();
@@ -67,15 +71,18 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         {
             await using var connection = await _source.OpenConnectionAsync(cancellationToken);
             var columns = _columns ??= await ResolveColumnsAsync(connection, batch, cancellationToken);
-            var rows = RowBatch.From(batch, columns.Select(c => c.Column).ToList(), Label, (int c, object value, out object? converted, out string? error) => columns[c].TryConvert(value, out converted, out error));
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            var copy = $"COPY {Quote(_options.Table)} ({string.Join(", ", columns.Select(c => Quote(c.Column.Name)))}) FROM STDIN (FORMAT BINARY)";
-            await RejectIsolation.RunAsync(
-                rows.Rows.Count,
-                (start, length) => TryCopyAsync(connection, tx, copy, columns, rows.Rows, start, length, cancellationToken),
-                (index, message) => rows.Rejected.Add(new RejectedRecord(rows.Records[index], $"{Label}: {message}")));
-            await tx.CommitAsync(cancellationToken);
-            rows.ThrowIfRejected();
+            _copy ??= $"COPY {Quote(_options.Table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
+            _encoder.Encode(batch, columns, Label);
+            var rows = _encoder.RowCount;
+            if (rows > 0 && await TryCopyAsync(connection, 0, rows, cancellationToken) is { } refused)
+            {
+                await IsolateRefusedAsync(connection, rows, refused, cancellationToken);
+            }
+
+            if (_encoder.Rejected.Count > 0)
+            {
+                throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+            }
         }
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {
@@ -107,6 +114,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
     private void Reset()
     {
         _columns = null;
+        _copy = null;
         _source.Clear();
     }
 
@@ -120,34 +128,47 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         _ => ex.Message,
     };
 
-    // One attempt of the bisection: COPY rows [start, start+length) under a savepoint.
-    private static async Task<string?> TryCopyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, string copy, PgColumn[] columns, List<object?[]> rows, int start, int length, CancellationToken cancellationToken)
+    // The whole batch failed for its data: find the refused rows by bisection under savepoints of one
+    // transaction, so the good rows commit together. A single row needs no second attempt.
+    private async Task IsolateRefusedAsync(NpgsqlConnection connection, int rows, string refused, CancellationToken cancellationToken)
     {
-        await tx.SaveAsync("wp_slice", cancellationToken);
+        if (rows == 1)
+        {
+            _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[0], $"{Label}: {refused}"));
+            return;
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await RejectIsolation.RunAsync(
+            rows,
+            async (start, length) =>
+            {
+                await tx.SaveAsync("wp_slice", cancellationToken);
+                var error = await TryCopyAsync(connection, start, length, cancellationToken);
+                await (error is null ? tx.ReleaseAsync("wp_slice", cancellationToken) : tx.RollbackAsync("wp_slice", cancellationToken));
+                return error;
+            },
+            (index, message) => _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[index], $"{Label}: {message}")));
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    // One COPY of the encoded rows [start, start+count): null when stored, the server's message when it refused their data.
+    private async Task<string?> TryCopyAsync(NpgsqlConnection connection, int start, int count, CancellationToken cancellationToken)
+    {
         try
         {
-            await using (var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken))
+            // Disposing the stream ends the COPY; the server's verdict arrives then.
+            await using (var copy = await connection.BeginRawBinaryCopyAsync(_copy!, cancellationToken))
             {
-                for (var r = start; r < start + length; r++)
-                {
-                    await importer.StartRowAsync(cancellationToken);
-                    var row = rows[r];
-                    for (var c = 0; c < columns.Length; c++)
-                    {
-                        await columns[c].WriteAsync(importer, row[c], cancellationToken);
-                    }
-                }
-
-                await importer.CompleteAsync(cancellationToken);
+                await copy.WriteAsync(s_header, cancellationToken);
+                await copy.WriteAsync(_encoder.Rows(start, count), cancellationToken);
+                await copy.WriteAsync(s_trailer, cancellationToken);
             }
 
-            await tx.ReleaseAsync("wp_slice", cancellationToken);
             return null;
         }
         catch (PostgresException ex) when (IsDataError(ex))
         {
-            await tx.RollbackAsync("wp_slice", cancellationToken);
             return $"{ex.MessageText}{(ex.Detail is { Length: > 0 } d ? " (" + d + ")" : "")}";
         }
     }
@@ -192,7 +213,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         var result = new PgColumn[wanted.Count];
         for (var i = 0; i < wanted.Count; i++)
         {
-            result[i] = catalog.Find(c => string.Equals(c.Column.Name, wanted[i], StringComparison.Ordinal))
+            result[i] = catalog.Find(c => string.Equals(c.Name, wanted[i], StringComparison.Ordinal))
                 ?? throw new SinkUnavailableException($"postgres: table '{_options.Table}' has no column '{wanted[i]}'");
         }
 
@@ -211,102 +232,4 @@ internal sealed class PostgresSinkBackend : ISinkBackend
     };
 
     private static string Quote(string identifier) => $"\"{identifier}\"";
-
-    /// <summary>A table column with its PostgreSQL type, converting and writing values for binary COPY.</summary>
-    private sealed class PgColumn
-    {
-        private readonly NpgsqlDbType _dbType;
-
-        private PgColumn(TableColumn column, NpgsqlDbType dbType, string dataType)
-        {
-            Column = column;
-            _dbType = dbType;
-            DataType = dataType;
-        }
-
-        public TableColumn Column { get; }
-
-        public string DataType { get; }
-
-        public static PgColumn From(string name, string dataType)
-        {
-            var (kind, dbType) = dataType switch
-            {
-                "smallint" => (ColumnKind.Int, NpgsqlDbType.Smallint),
-                "integer" => (ColumnKind.Int, NpgsqlDbType.Integer),
-                "bigint" => (ColumnKind.Int, NpgsqlDbType.Bigint),
-                "real" => (ColumnKind.Float, NpgsqlDbType.Real),
-                "double precision" => (ColumnKind.Float, NpgsqlDbType.Double),
-                "numeric" => (ColumnKind.Float, NpgsqlDbType.Numeric),
-                "boolean" => (ColumnKind.Bool, NpgsqlDbType.Boolean),
-                "timestamp with time zone" => (ColumnKind.Time, NpgsqlDbType.TimestampTz),
-                "timestamp without time zone" => (ColumnKind.Time, NpgsqlDbType.Timestamp),
-                "inet" => (ColumnKind.Ip, NpgsqlDbType.Inet),
-                "character varying" => (ColumnKind.Text, NpgsqlDbType.Varchar),
-                "character" => (ColumnKind.Text, NpgsqlDbType.Char),
-                _ => (ColumnKind.Text, NpgsqlDbType.Text),
-            };
-            return new PgColumn(new TableColumn(name, kind), dbType, dataType);
-        }
-
-        public bool TryConvert(object value, out object? converted, out string? error)
-        {
-            error = null;
-            converted = value;
-            switch (_dbType)
-            {
-                case NpgsqlDbType.Smallint when value is long l:
-                    if (l is < short.MinValue or > short.MaxValue)
-                    {
-                        break;
-                    }
-
-                    converted = (short)l;
-                    return true;
-                case NpgsqlDbType.Integer when value is long l:
-                    if (l is < int.MinValue or > int.MaxValue)
-                    {
-                        break;
-                    }
-
-                    converted = (int)l;
-                    return true;
-                case NpgsqlDbType.Real when value is double d:
-                    converted = (float)d;
-                    return true;
-                case NpgsqlDbType.Real when value is long l:
-                    converted = (float)l;
-                    return true;
-                case NpgsqlDbType.Double when value is long l:
-                    converted = (double)l;
-                    return true;
-                case NpgsqlDbType.Numeric when value is double or long:
-                    converted = Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture);
-                    return true;
-                case NpgsqlDbType.Timestamp when value is DateTime t:
-                    converted = DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
-                    return true;
-                default:
-                    return true;
-            }
-
-            error = $"column '{Column.Name}' ({DataType}) cannot take {value}: out of range";
-            return false;
-        }
-
-        public Task WriteAsync(NpgsqlBinaryImporter importer, object? value, CancellationToken cancellationToken) => value switch
-        {
-            null => importer.WriteNullAsync(cancellationToken),
-            long l => importer.WriteAsync(l, _dbType, cancellationToken),
-            int i => importer.WriteAsync(i, _dbType, cancellationToken),
-            short s => importer.WriteAsync(s, _dbType, cancellationToken),
-            double d => importer.WriteAsync(d, _dbType, cancellationToken),
-            float f => importer.WriteAsync(f, _dbType, cancellationToken),
-            decimal m => importer.WriteAsync(m, _dbType, cancellationToken),
-            bool b => importer.WriteAsync(b, _dbType, cancellationToken),
-            DateTime t => importer.WriteAsync(t, _dbType, cancellationToken),
-            IPAddress ip => importer.WriteAsync(ip, _dbType, cancellationToken),
-            _ => importer.WriteAsync(value.ToString() ?? "", _dbType, cancellationToken),
-        };
-    }
 }

@@ -1,0 +1,64 @@
+using Wp.Core.Records;
+using Wp.Core.Sinks.Runtime;
+
+namespace Wp.Core.Sinks.Database;
+
+/// <summary>
+/// Encodes a batch of records as rows of a database's bulk-load format into one reusable buffer,
+/// each value straight from the record (no boxed values, no driver call per value). A value a
+/// column cannot take rejects its record before anything is sent.
+/// </summary>
+/// <remarks>
+/// Rows are kept as byte ranges, so the bisection that isolates rows the server refuses
+/// (<see cref="RejectIsolation"/>) re-sends slices without encoding again. One caller at a time;
+/// the encoded batch is valid until the next <see cref="Encode"/>.
+/// </remarks>
+/// <typeparam name="TColumn">The provider's description of a table column.</typeparam>
+internal abstract class BatchEncoder<TColumn>
+{
+    private readonly List<int> _rowEnds = [];
+
+    protected ByteBuffer Buffer { get; } = new();
+
+    /// <summary>Rows encoded by the last <see cref="Encode"/>.</summary>
+    public int RowCount => _rowEnds.Count;
+
+    /// <summary>The record of each encoded row (same index).</summary>
+    public List<Record> Records { get; } = [];
+
+    /// <summary>Records refused before sending, and then those the server refused.</summary>
+    public List<RejectedRecord> Rejected { get; } = [];
+
+    /// <summary>Encodes <paramref name="batch"/> for <paramref name="columns"/>, replacing the previous batch.</summary>
+    public void Encode(IReadOnlyList<Record> batch, TColumn[] columns, string label)
+    {
+        Buffer.Clear();
+        _rowEnds.Clear();
+        Records.Clear();
+        Rejected.Clear();
+        foreach (var record in batch)
+        {
+            var start = Buffer.Length;
+            if (TryEncodeRow(record, columns, out var error))
+            {
+                _rowEnds.Add(Buffer.Length);
+                Records.Add(record);
+            }
+            else
+            {
+                Buffer.Truncate(start);
+                Rejected.Add(new RejectedRecord(record, $"{label}: {error}"));
+            }
+        }
+    }
+
+    /// <summary>The bytes of rows [start, start+count).</summary>
+    public ReadOnlyMemory<byte> Rows(int start, int count)
+    {
+        var from = start == 0 ? 0 : _rowEnds[start - 1];
+        return Buffer.Slice(from, _rowEnds[start + count - 1] - from);
+    }
+
+    /// <summary>Appends one row; false with the reason when a value cannot go into its column (the caller drops what was appended).</summary>
+    protected abstract bool TryEncodeRow(Record record, TColumn[] columns, out string? error);
+}
