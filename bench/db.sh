@@ -106,7 +106,9 @@ for w in "$WPG" "$WMY" "$WCH"; do (cd "$w" && wparse batch --max-line 10 >/dev/n
 COLS="sip, time_clf, http_request, http_status, digit, chars, http_agent, wp_src_key"
 
 timed() { local s e; s=$(now); "$@" >/dev/null 2>>"$T/errors.log"; e=$(now); awk -v s="$s" -v e="$e" -v n="$ROWS" 'BEGIN { printf "%.0f\n", n / (e - s) }'; }
-wp_run() { (cd "$1" && rm -rf data/rescue logs && wparse batch --from-start); }
+# Peak RSS (KiB) of every wparse run of a work root is appended to <work root>.rss.
+wp_run() { (cd "$1" && rm -rf data/rescue logs && /usr/bin/time -a -o "$1.rss" -f "%M" wparse batch --from-start); }
+peak_mib() { sort -n "$1.rss" | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }'; }
 declare -A R
 count_check() { # NAME ACTUAL
   [ "$2" = "$ROWS" ] || echo "bench: $1 wp rows $2 != $ROWS" >&2
@@ -146,14 +148,14 @@ done
 m() { echo "${R[$1]}" | tr ' ' '\n' | grep . | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
-echo "| database | wp rows/s, batch 1024 | wp rows/s, batch $BULK_BATCH | bulk loader | loader rows/s | wp / loader (1024) | wp / loader ($BULK_BATCH) |"
-echo "|---|---:|---:|---|---:|---:|---:|"
-row() { # LABEL KEY LOADER
-  echo "| $1 | $(m "${2}_wp") | $(m "${2}_wpb") | $3 | $(m "${2}_ld") | $(ratio "$(m "${2}_wp")" "$(m "${2}_ld")") | $(ratio "$(m "${2}_wpb")" "$(m "${2}_ld")") |"
+echo "| database | wp rows/s, batch 1024 | wp rows/s, batch $BULK_BATCH | bulk loader | loader rows/s | wp / loader (1024) | wp / loader ($BULK_BATCH) | wp peak RSS MiB (1024 / $BULK_BATCH) |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|"
+row() { # LABEL KEY LOADER WORKROOT BULK_WORKROOT
+  echo "| $1 | $(m "${2}_wp") | $(m "${2}_wpb") | $3 | $(m "${2}_ld") | $(ratio "$(m "${2}_wp")" "$(m "${2}_ld")") | $(ratio "$(m "${2}_wpb")" "$(m "${2}_ld")") | $(peak_mib "$4") / $(peak_mib "$5") |"
 }
-row "PostgreSQL $(pg 'SHOW server_version' | cut -d' ' -f1)" pg 'psql \copy CSV'
-row "MariaDB $(my 'SELECT VERSION()' | cut -d- -f1)" my 'LOAD DATA LOCAL INFILE'
-row "ClickHouse $(ch 'SELECT version()')" ch 'clickhouse-client FORMAT CSV'
+row "PostgreSQL $(pg 'SHOW server_version' | cut -d' ' -f1)" pg 'psql \copy CSV' "$WPG" "$WPGB"
+row "MariaDB $(my 'SELECT VERSION()' | cut -d- -f1)" my 'LOAD DATA LOCAL INFILE' "$WMY" "$WMYB"
+row "ClickHouse $(ch 'SELECT version()')" ch 'clickhouse-client FORMAT CSV' "$WCH" "$WCHB"
 echo
 echo "replay: wprescue batch, $REPLAY_ROWS rescued rows into PostgreSQL: $(m replay) rows/s (batch 1000 = checkpoint_every_lines), $(m replayb) rows/s (batch and checkpoint $BULK_BATCH)"
 echo "($ROWS rows, median of $RUNS runs; wp = wparse batch reading and parsing the log lines, the loaders read pre-split CSV)"

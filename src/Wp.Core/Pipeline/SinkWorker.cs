@@ -4,6 +4,7 @@ using Wp.Core.Config;
 using Wp.Core.Records;
 using Wp.Core.Rescue;
 using Wp.Core.Sinks.Runtime;
+using Wp.Core.Sources;
 using Wp.Core.Sources.Acks;
 using Wp.Core.Stats;
 
@@ -26,7 +27,10 @@ internal sealed class SinkWorker : IStatSource
     // A chunk is up to one line batch (1024 records). Four queued chunks keep the sink busy while a
     // parse worker fills the next one; more only holds records in memory longer, which raised peak
     // RSS (64 chunks: 213 MiB, 4: 147 MiB on the 10^6-line bench) and made the GC promote them.
-    private const int ChannelChunks = 4;
+    // A sink with bigger batches (a database bulk load) queues one batch's worth, so the parse
+    // workers fill the next batch while this one is written instead of waiting for it.
+    private const int MinChannelChunks = 4;
+    private const int ChunkRecords = LineBatch.DefaultLines;
 
     private readonly Channel<SinkChunk> _channel;
     private readonly SinkAcks _acks = new();
@@ -47,7 +51,7 @@ internal sealed class SinkWorker : IStatSource
         _batchTimeout = TimeSpan.FromMilliseconds(Math.Max(1, group.BatchTimeoutMs));
         _time = time;
         _log = log;
-        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(ChannelChunks)
+        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(Math.Max(MinChannelChunks, (_batchSize + ChunkRecords - 1) / ChunkRecords))
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,

@@ -3,8 +3,8 @@ using System.Buffers;
 namespace Wp.Core.Rescue;
 
 /// <summary>
-/// A growable byte buffer rented from the shared pool: the rescue writer encodes a whole batch
-/// into it and writes it with one call, so encoding allocates nothing per record.
+/// A growable byte buffer rented from the shared pool: the rescue writer and the database sinks
+/// encode a whole batch into it and write it with one call, so encoding allocates nothing per record.
 /// </summary>
 internal sealed class PooledByteBuffer : IBufferWriter<byte>, IDisposable
 {
@@ -20,6 +20,33 @@ internal sealed class PooledByteBuffer : IBufferWriter<byte>, IDisposable
     public ReadOnlyMemory<byte> WrittenMemory => _bytes.AsMemory(0, _length);
 
     public void Clear() => _length = 0;
+
+    /// <summary>Drops everything after <paramref name="length"/> (to take out a half-written entry).</summary>
+    public void Truncate(int length) => _length = Math.Clamp(length, 0, _length);
+
+    /// <summary>Skips <paramref name="count"/> bytes to fill in later through <see cref="At"/> (a length prefix); returns their offset.</summary>
+    public int Reserve(int count)
+    {
+        Ensure(count);
+        _length += count;
+        return _length - count;
+    }
+
+    public void Write(byte value)
+    {
+        Ensure(1);
+        _bytes[_length++] = value;
+    }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    /// <summary>Bytes already written, to overwrite in place.</summary>
+    public Span<byte> At(int offset, int count) => _bytes.AsSpan(0, _length).Slice(offset, count);
 
     public void Advance(int count)
     {

@@ -6,6 +6,9 @@ namespace Wp.Core.Sources;
 /// <summary>A run of lines read from one source: the unit that moves from the reader to the parse workers.</summary>
 internal sealed class LineBatch
 {
+    /// <summary>Lines per batch of the file and network sources (a sink's chunk is at most this many records).</summary>
+    public const int DefaultLines = 1024;
+
     private Field[]?[]? _extra;
 
     public LineBatch(string sourceKey, int capacity, AckTicket? ack = null)

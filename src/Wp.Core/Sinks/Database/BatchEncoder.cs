@@ -1,4 +1,6 @@
+using System.Buffers;
 using Wp.Core.Records;
+using Wp.Core.Rescue;
 using Wp.Core.Sinks.Runtime;
 
 namespace Wp.Core.Sinks.Database;
@@ -14,11 +16,11 @@ namespace Wp.Core.Sinks.Database;
 /// the encoded batch is valid until the next <see cref="Encode"/>.
 /// </remarks>
 /// <typeparam name="TColumn">The provider's description of a table column.</typeparam>
-internal abstract class BatchEncoder<TColumn>
+internal abstract class BatchEncoder<TColumn> : IDisposable
 {
     private readonly List<int> _rowEnds = [];
 
-    protected ByteBuffer Buffer { get; } = new();
+    protected PooledByteBuffer Buffer { get; } = new();
 
     /// <summary>Rows encoded by the last <see cref="Encode"/>.</summary>
     public int RowCount => _rowEnds.Count;
@@ -56,8 +58,11 @@ internal abstract class BatchEncoder<TColumn>
     public ReadOnlyMemory<byte> Rows(int start, int count)
     {
         var from = start == 0 ? 0 : _rowEnds[start - 1];
-        return Buffer.Slice(from, _rowEnds[start + count - 1] - from);
+        return Buffer.WrittenMemory[from.._rowEnds[start + count - 1]];
     }
+
+    /// <summary>Returns the buffer to the pool; the caller makes sure no write is still sending from it.</summary>
+    public void Dispose() => Buffer.Dispose();
 
     /// <summary>Appends one row; false with the reason when a value cannot go into its column (the caller drops what was appended).</summary>
     protected abstract bool TryEncodeRow(Record record, TColumn[] columns, out string? error);

@@ -32,6 +32,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
     private static readonly ReadOnlyMemory<byte> s_header = PgCopyEncoder.Header.ToArray();
     private static readonly ReadOnlyMemory<byte> s_trailer = PgCopyEncoder.Trailer.ToArray();
     private readonly PgCopyEncoder _encoder = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private PgColumn[]? _columns;
     private string? _copy;
 
@@ -61,6 +62,21 @@ internal sealed class PostgresSinkBackend : ISinkBackend
     private string Label => $"table {_options.Table}";
 
     public async ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    {
+        // The encoder's buffer is reused: a write the runtime stopped waiting for (its write timeout)
+        // must end before the next one encodes.
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteBatchAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -108,7 +124,14 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         }
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A write the runtime stopped waiting for ends first (its command timeout bounds it); only
+        // then does the encoder's buffer go back to the pool.
+        await _writing.WaitAsync();
+        _encoder.Dispose();
+        await _source.DisposeAsync();
+    }
 
     // A restarted server leaves broken connections in the pool: drop them all after any failure.
     private void Reset()

@@ -72,6 +72,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
         _rescue = new RescueWriter(options.RescueRoot, options.SinkName, options.MaxFileBytes, time);
     }
 
+    /// <summary>The folder inside rescue_root where a sink without an error group keeps the records its destination refused.</summary>
+    public const string RejectedFolderName = "rejected";
+
     public string SinkName => _options.SinkName;
 
     public SinkRuntimeStats Stats { get; } = new();
@@ -367,28 +370,49 @@ internal sealed class SinkRuntime : IAsyncDisposable
     }
 
     // Records the destination refused for their content go to the error group, each tagged with the
-    // destination's message. Without an error group (an infra sink, or wprescue) they are logged
-    // one per line with the reason and their fields, so that nothing disappears unseen.
+    // destination's message. Without an error group (an infra sink, or wprescue) they are kept as
+    // rescue entries in rescue_root/rejected/ (KeepRejected); only if even that fails are they
+    // logged one per line with their fields, so that nothing disappears unseen.
     private async ValueTask RejectAsync(IReadOnlyList<RejectedRecord> rejected, CancellationToken cancellationToken)
     {
         foreach (var group in rejected.GroupBy(r => r.Reason, StringComparer.Ordinal))
         {
             var records = group.Select(r => r.Record).ToList();
             _log.Warning("sink {Sink:l} rejected {Count} record(s): {Reason:l}", SinkName, records.Count, group.Key);
+            Stats.AddToError(records.Count);
             if (_tolerant is not null)
             {
                 await _tolerant.ForwardAsync(records, $"sink {SinkName} rejected the record: {group.Key}", cancellationToken);
-                Stats.AddToError(records.Count);
                 continue;
             }
 
-            foreach (var record in records)
+            try
             {
-                _log.Error("sink {Sink:l} rejected a record and has no error group to send it to: {Reason:l}; record: {Record:l}", SinkName, group.Key, record.ToString());
+                var path = KeepRejected(records);
+                _log.Error(
+                    "sink {Sink:l} has no error group: the {Count} rejected record(s) are kept in {Path:l}; once the destination takes them, move the file into the rescue folder and wprescue replays it",
+                    SinkName, records.Count, path);
             }
-
-            Stats.AddToError(records.Count);
+            catch (RescueUnavailableException ex)
+            {
+                foreach (var record in records)
+                {
+                    _log.Error("sink {Sink:l} rejected a record, has no error group and cannot keep it ({Error:l}): {Reason:l}; record: {Record:l}", SinkName, ex.Message, group.Key, record.ToString());
+                }
+            }
         }
+    }
+
+    /// <summary>Writes refused records as one sealed rescue file in <c>rescue_root/rejected/</c>; returns its path.</summary>
+    /// <remarks>
+    /// A rescue file, so nothing is lost and the same tools read it; outside the rescue folder, so
+    /// wprescue does not replay it by itself (the destination would refuse it again).
+    /// </remarks>
+    private string KeepRejected(IReadOnlyList<Record> records)
+    {
+        using var writer = new RescueWriter(Path.Combine(_options.RescueRoot, RejectedFolderName), SinkName, long.MaxValue, _time);
+        writer.Write(records);
+        return writer.Seal()!;
     }
 
     // throw strategy: the engine stops, but the failed batch is still kept in a rescue file when

@@ -20,7 +20,7 @@ namespace Wp.Core.Sources.Files;
 /// </remarks>
 internal sealed class FileSource
 {
-    private const int BatchLines = 1024;
+    private const int BatchLines = LineBatch.DefaultLines;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly string _path;

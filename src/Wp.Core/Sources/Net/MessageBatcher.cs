@@ -14,7 +14,7 @@ namespace Wp.Core.Sources.Net;
 /// </summary>
 internal sealed class MessageBatcher
 {
-    private const int BatchLines = 1024;
+    private const int BatchLines = LineBatch.DefaultLines;
     private const int LimiterChunk = 256;
 
     private readonly SourceCounters _counters;

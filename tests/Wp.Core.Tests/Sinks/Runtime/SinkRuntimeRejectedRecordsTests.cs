@@ -1,5 +1,6 @@
 using Serilog.Events;
 using Wp.Core.Records;
+using Wp.Core.Rescue;
 using Wp.Core.Sinks;
 using Wp.Core.Sinks.Runtime;
 using Wp.Core.Tests.Support;
@@ -35,14 +36,36 @@ public sealed class SinkRuntimeRejectedRecordsTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_an_error_group_refused_records_are_logged_one_by_one()
+    public async Task Without_an_error_group_refused_records_are_kept_as_a_rescue_file_outside_the_rescue_folder()
     {
+        await using var runtime = NewRuntime(new RefusingBackend(0, 2), forwarder: null);
+
+        await runtime.WriteAsync([Row(7), Row(8), Row(9)], default);
+
+        runtime.Stats.Delivered.Should().Be(1);
+        runtime.Stats.ToError.Should().Be(2);
+        _dir.FileNames().Should().BeEmpty("nothing for wprescue to replay by itself: the destination would refuse it again");
+        var kept = Directory.GetFiles(Path.Combine(_dir.Path, SinkRuntime.RejectedFolderName));
+        kept.Should().ContainSingle().Which.Should().MatchRegex(@"s1-[^/]+\.dat$");
+        var entries = File.ReadAllLines(kept[0]).Select(line =>
+        {
+            RescueEntryCodec.TryDecode(System.Text.Encoding.UTF8.GetBytes(line), out var record, out var error).Should().BeTrue(error);
+            return record!.Find("n")!.Value.Value.AsInt;
+        });
+        entries.Should().Equal(7, 9);
+        _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("2 rejected record(s) are kept in").And.Contain(kept[0]);
+    }
+
+    [Fact]
+    public async Task Refused_records_that_cannot_be_kept_are_logged_one_by_one_with_their_fields()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, SinkRuntime.RejectedFolderName), "a file where the folder should be");
         await using var runtime = NewRuntime(new RefusingBackend(0), forwarder: null);
 
         await runtime.WriteAsync([Row(7), Row(8)], default);
 
         runtime.Stats.Delivered.Should().Be(1);
-        _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("value too long").And.Contain("n: 7");
+        _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("value too long").And.Contain("n: 7").And.Contain("cannot keep it");
     }
 
     private SinkRuntime NewRuntime(ISinkBackend backend, IErrorGroupForwarder? forwarder) =>
