@@ -141,7 +141,7 @@ rescue_entries() { cat "$WORK"/data/rescue/nginx_sink-*.dat 2>/dev/null | wc -l;
 # wprescue replays a .dat only once it has not changed for 1 s (a file still being copied in must
 # not be replayed half-way); rescue files of a real outage are long settled, so the bench dates
 # them back a minute rather than timing that wait.
-settle_rescue() { touch -d '-1 minute' "$WORK"/data/rescue/*.dat; }
+settle_rescue() { touch -d '-1 minute' "$WORK"/data/rescue/*.dat 2>/dev/null || true; }
 
 # syslog-ng never exits at end of file: the run is timed until its destination has processed
 # every line (syslog-ng-ctl stats, polled every 20 ms), then it is stopped.
