@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Whole-process benchmark harness (issue 7). Generates nginx access-log lines deterministically
-# (bench/gen-nginx.awk), then runs every scenario as a separate process, RUNS rounds, each round
-# running all scenarios one after another (so a noisy machine hits them all alike), and prints one
-# table: median wall time, lines/s, MB/s of input, ratio to the mawk reference of the same run
-# (bench/mawk-kv.awk) and peak RSS (largest of the runs, /usr/bin/time).
+# Whole-process benchmark harness (issues 7 and 14). Generates nginx access-log lines
+# deterministically (bench/gen-nginx.awk), then runs every scenario as a separate process, RUNS
+# rounds, each round running all scenarios one after another (so a noisy machine hits them all
+# alike), and prints one table: median wall time, lines/s, MB/s of input, ratio to the mawk
+# reference of the same run (bench/mawk-nginx.awk, the format-aware split a shell user would write)
+# peak RSS (largest of the runs) and median CPU seconds (user + system; /usr/bin/time — on a shared
+# machine the CPU a scenario used moves far less with the load than its wall time); then the
+# issue-14 targets, each with its figure.
 #
 # Usage: bench/run.sh [--peers] [LINES] [RUNS]      (defaults 1000000 3; env BENCH_LINES, BENCH_RUNS)
 #   --peers   also run syslog-ng (installed with apt-get when missing) on the same data:
 #             file -> apache-accesslog-parser -> key=value file (bench/peers/syslog-ng.conf.in)
 #
-# Scenarios (issue 7 targets in brackets):
-#   ref  mawk naive split to `key: value`            the reference every ratio uses
-#   1    wparse batch, file -> kv file               [>= 1.1x mawk]
-#   2    wparse batch, sink down -> rescue files     [>= 1.0x mawk]
-#   3    wprescue batch, scenario 2's files -> kv    [>= 1.8x mawk]
-#   4    peak RSS of 3 at LINES/10 and LINES         [<= 100 MiB, flat]
-#   5    start-up: wproj stat file, --help of each   [<= 150 ms each]
-#   1b   BENCH_BASELINE_BIN=DIR: scenario 1 with the wparse in DIR (e.g. main's dist/bin), run right
-#        after scenario 1 in every round; the table ends with the ratio of the two (A/B in one run)
+# Scenarios (issue 14 targets in brackets; "realistic" = named fields in the rule + the OML model
+# `* : auto = take() ;` + a kv file sink, written into the work root by this script):
+#   ref  mawk nginx-aware split to `key: value`      the reference every ratio uses
+#   1    wparse realistic, file -> kv file           [>= 1.5x ref]
+#   2    the same with the sink down -> rescue files [>= 1.3x ref]
+#   3    wprescue, scenario 2's files -> kv file     [>= 2.0x ref]
+#   4    scenario 1 without the OML model            [model cost: wall 1 / wall 4 - 1 <= 10%]
+#   RSS  peak RSS of 1-3                             [<= 64 MiB at 10^6 lines]
+#   info mawk naive split (issue 7's reference), cat, blackhole, issue 7's unnamed rule without a
+#        model, replay RSS at LINES/10 and LINES, start-up (wproj stat file, --help of each tool)
+#   1b/3b BENCH_BASELINE_BIN=DIR: scenarios 1 and 3 with the tools in DIR (e.g. main's dist/bin), run
+#        right after their own in every round; the table ends with the ratios (A/B in one run)
 set -euo pipefail
 [ -n "${EPOCHREALTIME:-}" ] || { echo "bench: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 
@@ -77,23 +83,52 @@ $params
 TOML
 }
 
+# The rule: "unnamed" is issue 7's (fields named after their types), "named" names every field
+# the way the mawk reference does.
+wpl_rule() { # $1 = unnamed | named
+  local fields='(ip, 2*_, time/clf<[,]>, http/request", http/status, digit, chars", chars", chars")'
+  [ "$1" = named ] &&
+    fields='(ip:sip, 2*_, time/clf:time<[,]>, http/request:request", http/status:status, digit:size, chars:referer", chars:agent", chars:xff")'
+  cat > "$WORK/models/wpl/nginx/parse.wpl" <<WPL
+package /bench {
+  rule nginx {
+    $fields
+  }
+}
+WPL
+}
+# The OML model of the realistic scenario: every field taken as it is (a projection).
+oml_model() { # $1 = take-all | none
+  rm -rf "$WORK/models/oml"
+  [ "$1" = none ] && return 0
+  mkdir -p "$WORK/models/oml"
+  cat > "$WORK/models/oml/nginx.oml" <<OML
+name : nginx
+rule : /bench/*
+---
+* : auto = take() ;
+OML
+}
+
 # --- measurement ------------------------------------------------------------------------------
-# Results: WALLS[name] = "w1 w2 ...", RSS[name] = max KiB, LINESOF[name] = lines the row processed.
-declare -A WALLS RSS LINESOF
+# Results: WALLS[name] = "w1 w2 ...", CPUS[name] = "c1 c2 ..." (user + system seconds), RSS[name] =
+# max KiB, LINESOF[name] = lines the row processed.
+declare -A WALLS CPUS RSS LINESOF
 ORDER=()
 timed() { # NAME LINES CMD... : one run, wall and peak RSS recorded under NAME
   local name="$1" lines="$2"; shift 2
-  if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; fi
+  if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; CPUS[$name]=""; fi
   LINESOF[$name]=$lines
-  local t0 t1 wall kb
+  local t0 t1 wall kb user sys
   # Wall time from bash's clock (no fork around the command); peak RSS from GNU time.
   t0=$EPOCHREALTIME
-  /usr/bin/time -f "%M" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || {
+  /usr/bin/time -f "%M %U %S" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || {
     echo "bench: $name failed (exit $?):" >&2; cat "$OUT/stderr.txt" "$OUT/stdout.txt" >&2; exit 1; }
   t1=$EPOCHREALTIME
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
-  read -r kb < "$OUT/time.txt"
+  read -r kb user sys < "$OUT/time.txt"
   WALLS[$name]="${WALLS[$name]} $wall"
+  CPUS[$name]="${CPUS[$name]} $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
   [ "$kb" -gt "${RSS[$name]}" ] && RSS[$name]=$kb
   return 0
 }
@@ -103,6 +138,10 @@ expect_lines() { # WHAT GOT WANT
 # data/pos: read positions (a second run of the same input would otherwise read nothing).
 clean_outputs() { rm -rf "$WORK/data/out_dat" "$WORK/data/rescue" "$WORK/data/pos" "$WORK/logs"; }
 rescue_entries() { cat "$WORK"/data/rescue/nginx_sink-*.dat 2>/dev/null | wc -l; }
+# wprescue replays a .dat only once it has not changed for 1 s (a file still being copied in must
+# not be replayed half-way); rescue files of a real outage are long settled, so the bench dates
+# them back a minute rather than timing that wait.
+settle_rescue() { touch -d '-1 minute' "$WORK"/data/rescue/*.dat 2>/dev/null || true; }
 
 # syslog-ng never exits at end of file: the run is timed until its destination has processed
 # every line (syslog-ng-ctl stats, polled every 20 ms), then it is stopped.
@@ -143,33 +182,42 @@ if [ "$PEERS" = 1 ] && ! command -v syslog-ng >/dev/null; then
   command -v syslog-ng >/dev/null || { echo "bench: syslog-ng could not be installed; --peers skipped" >&2; PEERS=0; }
 fi
 
-REF="mawk naive split -> kv (ref)"
-S1="1 wparse file -> kv file"
-S2="2 wparse sink down -> rescue"
-S3="3 wprescue rescue -> kv file"
-S1B="1b baseline wparse file -> kv file"
+REF="mawk nginx-aware split -> kv (ref)"
+NAIVE="mawk naive split -> kv (info, issue 7 ref)"
+S1="1 wparse named+OML -> kv file"
+S2="2 wparse named+OML, sink down -> rescue"
+S3="3 wprescue replay of 2 -> kv file"
+S4="4 wparse named, no OML -> kv file"
+S1B="1b baseline: 1 with BENCH_BASELINE_BIN"
+S3B="3b baseline: 3 with BENCH_BASELINE_BIN"
 DOWN=(env WP_TEST_RESCUE_UP_MS=0 WP_TEST_RESCUE_DOWN_MS=86400000)
+BASE="${BENCH_BASELINE_BIN:-}"
 
 for ((round = 1; round <= RUNS; round++)); do
   echo "bench: round $round/$RUNS" >&2
   timed "cat file > file (I/O floor)" "$LINES" sh -c "cat '$DATA' > '$OUT/cat.out'"
-  timed "$REF" "$LINES" sh -c "mawk -f '$HERE/mawk-kv.awk' '$DATA' > '$OUT/mawk.out'"
-  timed "mawk nginx-aware split (info)" "$LINES" sh -c "mawk -f '$HERE/mawk-nginx.awk' '$DATA' > '$OUT/mawk.out'"
+  timed "$REF" "$LINES" sh -c "mawk -f '$HERE/mawk-nginx.awk' '$DATA' > '$OUT/mawk.out'"
+  expect_lines "mawk output" "$(wc -l < "$OUT/mawk.out")" "$LINES"
+  timed "$NAIVE" "$LINES" sh -c "mawk -f '$HERE/mawk-kv.awk' '$DATA' > '$OUT/mawk.out'"
   expect_lines "mawk output" "$(wc -l < "$OUT/mawk.out")" "$LINES"
   if [ "$PEERS" = 1 ]; then peer_run; fi
 
+  # Realistic configuration: named fields + take-all model.
+  wpl_rule named
+  oml_model take-all
+
   clean_outputs
   sink_group blackhole_sink
-  timed "wparse file -> blackhole (info)" "$LINES" wparse batch --work-root "$WORK"
+  timed "wparse named+OML -> blackhole (info)" "$LINES" wparse batch --work-root "$WORK"
 
   clean_outputs
   sink_group file_kv_sink
   timed "$S1" "$LINES" wparse batch --work-root "$WORK"
   expect_lines "scenario 1 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
 
-  if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+  if [ -n "$BASE" ]; then
     clean_outputs
-    timed "$S1B" "$LINES" "$BENCH_BASELINE_BIN/wparse" batch --work-root "$WORK"
+    timed "$S1B" "$LINES" "$BASE/wparse" batch --work-root "$WORK"
     expect_lines "scenario 1b kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
   fi
 
@@ -180,26 +228,52 @@ for ((round = 1; round <= RUNS; round++)); do
 
   if [ "$HAS_REPLAY" = 1 ]; then
     sink_group file_kv_sink
+    settle_rescue
     timed "$S3" "$LINES" wprescue batch --work-root "$WORK"
     expect_lines "scenario 3 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
     expect_lines "scenario 3 rescue files left" "$(rescue_entries)" 0
+    if [ -n "$BASE" ]; then
+      clean_outputs
+      sink_group file_rescue_sink
+      "${DOWN[@]}" wparse batch --work-root "$WORK" >/dev/null 2>&1
+      sink_group file_kv_sink
+      settle_rescue
+      timed "$S3B" "$LINES" "$BASE/wprescue" batch --work-root "$WORK"
+      expect_lines "scenario 3b kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+    fi
   fi
+
+  # The same rule without the model: what the model costs.
+  oml_model none
+  clean_outputs
+  sink_group file_kv_sink
+  timed "$S4" "$LINES" wparse batch --work-root "$WORK"
+  expect_lines "scenario 4 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+
+  # Issue 7's headline for comparison: unnamed fields, no model.
+  wpl_rule unnamed
+  clean_outputs
+  timed "wparse unnamed, no OML -> kv (info, issue 7)" "$LINES" wparse batch --work-root "$WORK"
+  expect_lines "issue 7 kv output" "$(wc -l < "$WORK/data/out_dat/nginx.kv")" "$LINES"
+  wpl_rule named
+  oml_model take-all
 done
 
-# Scenario 4: the replay's peak RSS must not grow with the number of entries replayed.
+# The replay's peak RSS must not grow with the number of entries replayed (issue 7; realistic configuration).
 if [ "$HAS_REPLAY" = 1 ]; then
   SMALL=$((LINES / 10))
   for n in "$SMALL" "$LINES"; do
     clean_outputs
     sink_group file_rescue_sink
     "${DOWN[@]}" wparse batch --work-root "$WORK" -n "$n" >/dev/null 2>&1
-    expect_lines "scenario 4 rescue files" "$(rescue_entries)" "$n"
+    expect_lines "replay RSS rescue files" "$(rescue_entries)" "$n"
     sink_group file_kv_sink
-    timed "4 wprescue replay of $n" "$n" wprescue batch --work-root "$WORK"
+    settle_rescue
+    timed "wprescue replay of $n (RSS, info)" "$n" wprescue batch --work-root "$WORK"
   done
 fi
 
-# Scenario 5: start-up. `wproj stat file` on a usecase-sized work root (10^4-line input and kv
+# Start-up (issue 7, info). `wproj stat file` on a usecase-sized work root (10^4-line input and kv
 # output: the start-up target) and, for information, on this run's LINES-line root (input + kv
 # output, ~0.5 GB to count: mostly copying pages, `wc -l` alone needs ~0.1 s of it). Start-up rows
 # run 3x as often as the others, for a steadier median.
@@ -214,10 +288,10 @@ head -n 10000 "$DATA" > "$SMALL_ROOT/data/in_dat/gen.dat"
 cp "$WORK/sink/business.d/nginx.toml" "$SMALL_ROOT/sink/business.d/"
 wparse batch --work-root "$SMALL_ROOT" >/dev/null 2>&1
 for ((round = 1; round <= 3 * RUNS; round++)); do
-  timed "5 wproj stat file (10^4 lines)" 0 wproj stat file --work-root "$SMALL_ROOT"
-  timed "5 wproj stat file ($LINES lines, info)" 0 wproj stat file --work-root "$WORK"
+  timed "start: wproj stat file (10^4 lines)" 0 wproj stat file --work-root "$SMALL_ROOT"
+  timed "start: wproj stat file ($LINES lines)" 0 wproj stat file --work-root "$WORK"
   for tool in wparse wprescue wproj wpgen; do
-    timed "5 $tool --help" 0 "$tool" --help
+    timed "start: $tool --help" 0 "$tool" --help
   done
 done
 
@@ -227,20 +301,44 @@ REF_RATE=$(awk -v w="$(median "${WALLS[$REF]}")" -v l="$LINES" 'BEGIN { if (w <=
 echo
 echo "wp benchmark: $LINES nginx lines ($((BYTES / LINES)) B/line avg, bench/gen-nginx.awk), median of $RUNS run(s)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d)"
-printf '| %-42s | %8s | %10s | %7s | %8s | %8s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:"
+printf '| %-44s | %8s | %10s | %7s | %8s | %8s | %7s |\n' "scenario" "wall s" "lines/s" "MB/s" "x mawk" "RSS MiB" "CPU s"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------------------------" "---------:" "-----------:" "--------:" "---------:" "---------:" "--------:"
 for name in "${ORDER[@]}"; do
-  awk -v n="$name" -v w="$(median "${WALLS[$name]}")" -v kb="${RSS[$name]}" -v l="${LINESOF[$name]}" \
+  awk -v n="$name" -v w="$(median "${WALLS[$name]}")" -v c="$(median "${CPUS[$name]:-}")" -v kb="${RSS[$name]}" -v l="${LINESOF[$name]}" \
       -v b="$BYTES" -v tl="$LINES" -v ref="$REF_RATE" 'BEGIN {
-    if (l == 0) { printf "| %-42s | %8.3f | %10s | %7s | %8s | %8.1f |\n", n, w, "-", "-", "-", kb / 1024; exit }
+    cpu = (c == "") ? "-" : sprintf("%.2f", c)
+    if (l == 0) { printf "| %-44s | %8.3f | %10s | %7s | %8s | %8.1f | %7s |\n", n, w, "-", "-", "-", kb / 1024, cpu; exit }
     if (w <= 0) w = 0.001
-    printf "| %-42s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024 }'
+    printf "| %-44s | %8.2f | %10.0f | %7.1f | %8.2f | %8.1f | %7s |\n", n, w, l / w, b * (l / tl) / w / 1048576, l / w / ref, kb / 1024, cpu }'
 done
-if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
-  awk -v a="$(median "${WALLS[$S1]}")" -v b="$(median "${WALLS[$S1B]}")" 'BEGIN {
-    printf "scenario 1 vs baseline (%s): lines/s ratio %.3f (%+.1f%%), medians of alternating runs\n", ENVIRON["BENCH_BASELINE_BIN"], b / a, (b / a - 1) * 100 }'
+med() { median "${WALLS[$1]:-}"; }
+rate() { awk -v w="$(med "$1")" -v l="${LINESOF[$1]}" 'BEGIN { if (w <= 0) w = 0.001; print l / w }'; }
+mib() { awk -v kb="${RSS[$1]:-0}" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
+echo
+echo "issue 14 targets (reference: $REF, $(awk -v r="$REF_RATE" 'BEGIN {printf "%.0f", r}') lines/s in this run)"
+for pair in "1:$S1:1.5" "2:$S2:1.3" "3:$S3:2.0"; do
+  IFS=: read -r num name want <<< "$pair"
+  [ -n "${LINESOF[$name]+x}" ] || continue
+  x=$(awk -v r="$(rate "$name")" -v ref="$REF_RATE" 'BEGIN {printf "%.2f", r / ref}')
+  echo "  $num. $name: ${x}x (target >= ${want}x): $(verdict "$x" ">=" "$want")"
+done
+cost=$(awk -v a="$(med "$S1")" -v b="$(med "$S4")" 'BEGIN {printf "%.1f", (a / b - 1) * 100}')
+cpucost=$(awk -v a="$(median "${CPUS[$S1]}")" -v b="$(median "${CPUS[$S4]}")" 'BEGIN { if (b <= 0) b = 0.001; printf "%.1f", (a / b - 1) * 100}')
+echo "  4. OML take-all model cost (wall 1 / wall 4 - 1): ${cost}% (target <= 10%): $(verdict "$cost" "<=" 10); in CPU seconds: ${cpucost}%"
+for name in "$S1" "$S2" "$S3"; do
+  [ -n "${LINESOF[$name]+x}" ] || continue
+  echo "  5. peak RSS of '$name': $(mib "$name") MiB (target <= 64 MiB at 10^6 lines): $(verdict "$(mib "$name")" "<=" 64)"
+done
+if [ -n "$BASE" ]; then
+  for pair in "$S1:$S1B" "$S3:$S3B"; do
+    IFS=: read -r a b <<< "$pair"
+    [ -n "${LINESOF[$b]+x}" ] || continue
+    awk -v n="$a" -v a="$(med "$a")" -v b="$(med "$b")" 'BEGIN {
+      printf "%s vs baseline (%s): lines/s ratio %.3f (%+.1f%%), medians of alternating runs\n", n, ENVIRON["BENCH_BASELINE_BIN"], b / a, (b / a - 1) * 100 }'
+  done
 fi
 if [ "$HAS_REPLAY" = 0 ]; then
-  echo "(scenarios 3 and 4 skipped: this wprescue has no 'batch' command yet)"
+  echo "(scenario 3 and the replay RSS rows skipped: this wprescue has no 'batch' command yet)"
 fi
 exit 0

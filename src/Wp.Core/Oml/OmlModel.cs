@@ -10,7 +10,19 @@ namespace Wp.Core.Oml;
 /// </summary>
 internal sealed class OmlModel
 {
+    /// <summary>
+    /// Slots an output record keeps free beyond its fields: the parse worker appends <c>wp_src_key</c>,
+    /// and a record that has to regrow copies its whole field array.
+    /// </summary>
+    internal const int ReservedSlots = 1;
+
+    /// <summary>Fields up to this many track "taken" on the stack, not in a pooled array.</summary>
+    private const int StackTaken = 128;
+
     private readonly OmlStatement[] _statements;
+    private readonly OmlShape _shape;
+    private readonly int _fixedOutputs;
+    private readonly bool _hasWildcard;
 
     internal OmlModel(string name, IReadOnlyList<string> rulePatterns, string file, IReadOnlyList<OmlStatement> statements)
     {
@@ -18,7 +30,13 @@ internal sealed class OmlModel
         RulePatterns = rulePatterns;
         File = file;
         _statements = [.. statements];
+        _shape = ShapeOf(_statements);
+        _hasWildcard = _statements.Any(s => s.IsWildcard);
+        _fixedOutputs = _statements.Count(s => !s.IsWildcard);
     }
+
+    /// <summary>How <see cref="Apply"/> runs this model, decided once when it is loaded.</summary>
+    internal OmlShape Shape => _shape;
 
     public string Name { get; }
 
@@ -39,7 +57,80 @@ internal sealed class OmlModel
     /// An empty result (Count == 0) means "send to the error group"; the caller decides. Raw records
     /// are returned unchanged. Never throws.
     /// </summary>
+    /// <remarks>
+    /// The result may be <paramref name="input"/> itself (a model that keeps every field as it is,
+    /// <c>* = take() ;</c>): the caller owns both and must not use the input as a separate record
+    /// afterwards. Models that only take, read and rename fields (no constants, pipes or casts) run
+    /// as a plain field projection; <see cref="ApplyGeneral"/> is the reference both fast paths agree with.
+    /// </remarks>
     public Record Apply(Record input)
+    {
+        if (input.IsRaw)
+        {
+            return input;
+        }
+
+        return _shape switch
+        {
+            OmlShape.Identity => input,
+            OmlShape.Projection => Project(input),
+            _ => ApplyGeneral(input),
+        };
+    }
+
+    /// <summary>Every statement is a take, a read or <c>*</c>, with no pipe and no cast: fields are only selected and renamed.</summary>
+    private Record Project(Record input)
+    {
+        var count = input.Count;
+        var output = new Record(OutputCapacity(count));
+        var pooled = count > StackTaken ? ArrayPool<bool>.Shared.Rent(count) : null;
+        var taken = pooled is null ? stackalloc bool[StackTaken] : pooled;
+        taken = taken[..count];
+        taken.Clear();
+        try
+        {
+            foreach (var st in _statements)
+            {
+                if (st.IsWildcard)
+                {
+                    var take = st.Source == OmlSource.Take;
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (!taken[i])
+                        {
+                            output.Add(input[i]);
+                            taken[i] = take;
+                        }
+                    }
+
+                    continue;
+                }
+
+                var name = st.InputName;
+                for (var i = 0; i < count; i++)
+                {
+                    if (!taken[i] && string.Equals(input[i].Name, name, StringComparison.Ordinal))
+                    {
+                        output.Add(st.Target, input[i].Value);
+                        taken[i] = st.Source == OmlSource.Take;
+                        break;
+                    }
+                }
+            }
+
+            return output;
+        }
+        finally
+        {
+            if (pooled is not null)
+            {
+                ArrayPool<bool>.Shared.Return(pooled);
+            }
+        }
+    }
+
+    /// <summary>The general evaluation: constants, pipes and casts; the reference for the fast paths of <see cref="Apply"/>.</summary>
+    internal Record ApplyGeneral(Record input)
     {
         if (input.IsRaw)
         {
@@ -51,7 +142,7 @@ internal sealed class OmlModel
         try
         {
             Array.Clear(taken, 0, count);
-            var output = new Record(Math.Max(_statements.Length, count));
+            var output = new Record(OutputCapacity(count));
             foreach (var st in _statements)
             {
                 if (st.IsWildcard)
@@ -115,6 +206,21 @@ internal sealed class OmlModel
         {
             ArrayPool<bool>.Shared.Return(taken);
         }
+    }
+
+    /// <summary>Every statement's field plus, with <c>*</c>, every input field; and the reserved slots (so appending never regrows).</summary>
+    private int OutputCapacity(int inputCount) => (_hasWildcard ? inputCount : 0) + _fixedOutputs + ReservedSlots;
+
+    private static OmlShape ShapeOf(OmlStatement[] statements)
+    {
+        if (statements.Length == 1 && statements[0].IsWildcard && statements[0].Pipes.Count == 0)
+        {
+            return OmlShape.Identity; // `* = take() ;` or `* = read() ;`: every field, in order, as it is
+        }
+
+        return statements.All(s => s.Source != OmlSource.Constant && s.Pipes.Count == 0 && (s.Cast == OmlCast.Auto || s.IsWildcard))
+            ? OmlShape.Projection
+            : OmlShape.General;
     }
 
     private static int Find(Record input, bool[] taken, string name)
@@ -187,4 +293,17 @@ internal sealed class OmlModel
     }
 
     public override string ToString() => $"{Name} ({File})";
+}
+
+/// <summary>How an OML model is evaluated (see <see cref="OmlModel.Apply"/>).</summary>
+internal enum OmlShape
+{
+    /// <summary>Constants, pipes or casts: statement by statement.</summary>
+    General,
+
+    /// <summary>Only takes, reads and renames: a field selection, no value work.</summary>
+    Projection,
+
+    /// <summary>Only <c>*</c>: the record itself.</summary>
+    Identity,
 }

@@ -96,7 +96,9 @@ internal sealed class ParseWorker
 
             output.Add(SourceKeyField, sourceKey);
             AddExtra(output, batch.ExtraAt(i));
-            Add(chunks, route.Outlet, output);
+            // A rule's outlet usually takes most of the batch: its chunk is sized for the rest of it at
+            // once (one array per batch instead of five doublings from 64).
+            (chunks[route.Outlet] ??= new List<Record>(batch.Count - i)).Add(output);
         }
 
         return tally;

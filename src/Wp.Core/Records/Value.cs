@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Wp.Core.Records;
 
@@ -6,76 +7,133 @@ namespace Wp.Core.Records;
 /// A typed field value. Text-backed kinds (string, IP) keep a slice of the source line rather
 /// than a copy, so parsing a line allocates no per-field strings.
 /// </summary>
+/// <remarks>
+/// 24 bytes: a text value keeps the string or char array it slices in <c>_text</c> and the slice's
+/// start and length in <c>_bits</c> (which only numbers, booleans and times use otherwise), rather
+/// than a <see cref="ReadOnlyMemory{T}"/> beside the bits — every record holds one per field.
+/// </remarks>
+[StructLayout(LayoutKind.Explicit, Size = 24)] // the runtime's own layout pads this to 32
 internal readonly struct Value : IEquatable<Value>
 {
-    private readonly long _bits;
-    private readonly ReadOnlyMemory<char> _text;
+    [FieldOffset(0)]
+    private readonly object? _text; // string or char[] for text kinds, else null
 
-    // DateTime only: the UTC offset in minutes + OffsetBias, or 0 when the input had none. A short
-    // beside the byte-sized Kind fits in the struct's padding, so values stay 32 bytes.
+    [FieldOffset(8)]
+    private readonly long _bits;
+
+    // DateTime only: the UTC offset in minutes + OffsetBias, or 0 when the input had none.
+    [FieldOffset(16)]
     private readonly short _offset;
+
+    [FieldOffset(18)]
+    private readonly ValueKind _kind;
     private const short OffsetBias = 2000;
 
-    private Value(ValueKind kind, long bits, ReadOnlyMemory<char> text, short offset = 0)
+    private Value(ValueKind kind, long bits, short offset = 0)
     {
-        Kind = kind;
+        _kind = kind;
         _bits = bits;
-        _text = text;
+        _text = null;
         _offset = offset;
     }
 
-    public ValueKind Kind { get; }
+    private Value(ValueKind kind, ReadOnlyMemory<char> text)
+    {
+        _kind = kind;
+        _offset = 0;
+        if (MemoryMarshal.TryGetString(text, out var str, out var start, out var length))
+        {
+            _text = str;
+        }
+        else if (MemoryMarshal.TryGetArray(text, out var segment))
+        {
+            (_text, start, length) = (segment.Array, segment.Offset, segment.Count);
+        }
+        else
+        {
+            (_text, start, length) = (text.ToString(), 0, text.Length); // a memory manager's memory: copied once
+        }
+
+        _bits = ((long)start << 32) | (uint)length;
+    }
+
+    private Value(ValueKind kind, string text)
+    {
+        _kind = kind;
+        _offset = 0;
+        _text = text;
+        _bits = (uint)(text?.Length ?? 0);
+    }
+
+    public ValueKind Kind => _kind;
 
     public static Value Ignore => default;
 
-    public static Value String(ReadOnlyMemory<char> text) => new(ValueKind.String, 0, text);
+    public static Value String(ReadOnlyMemory<char> text) => new(ValueKind.String, text);
 
-    public static Value String(string text) => new(ValueKind.String, 0, text.AsMemory());
+    public static Value String(string text) => new(ValueKind.String, text);
 
-    public static Value Int(long value) => new(ValueKind.Int, value, default);
+    public static Value Int(long value) => new(ValueKind.Int, value);
 
-    public static Value Float(double value) => new(ValueKind.Float, BitConverter.DoubleToInt64Bits(value), default);
+    public static Value Float(double value) => new(ValueKind.Float, BitConverter.DoubleToInt64Bits(value));
 
-    public static Value Bool(bool value) => new(ValueKind.Bool, value ? 1 : 0, default);
+    public static Value Bool(bool value) => new(ValueKind.Bool, value ? 1 : 0);
 
     /// <summary>An IP address; the caller has validated <paramref name="text"/>.</summary>
-    public static Value Ip(ReadOnlyMemory<char> text) => new(ValueKind.Ip, 0, text);
+    public static Value Ip(ReadOnlyMemory<char> text) => new(ValueKind.Ip, text);
 
-    public static Value Ip(string text) => new(ValueKind.Ip, 0, text.AsMemory());
+    public static Value Ip(string text) => new(ValueKind.Ip, text);
 
     /// <summary>A wall-clock time with no offset (taken as UTC where an instant is needed).</summary>
-    public static Value DateTime(DateTime value) => new(ValueKind.DateTime, value.Ticks, default);
+    public static Value DateTime(DateTime value) => new(ValueKind.DateTime, value.Ticks);
 
     /// <summary>A wall-clock time as written, with the UTC offset it was written with (SPEC §5.4); offsets beyond ±18 h are dropped.</summary>
     public static Value DateTime(DateTime wallClock, TimeSpan? offset) =>
         offset is { } o && Math.Abs(o.TotalMinutes) <= 18 * 60
-            ? new(ValueKind.DateTime, wallClock.Ticks, default, (short)(o.TotalMinutes + OffsetBias))
+            ? new(ValueKind.DateTime, wallClock.Ticks, (short)(o.TotalMinutes + OffsetBias))
             : DateTime(wallClock);
 
-    public long AsInt => _bits;
+    public long AsInt => Bits;
 
-    public double AsFloat => BitConverter.Int64BitsToDouble(_bits);
+    public double AsFloat => BitConverter.Int64BitsToDouble(Bits);
 
-    public bool AsBool => _bits != 0;
+    public bool AsBool => Bits != 0;
 
     /// <summary>The wall clock as written (text formats print this).</summary>
-    public DateTime AsDateTime => new(_bits, DateTimeKind.Unspecified);
+    public DateTime AsDateTime => new(Bits, DateTimeKind.Unspecified);
 
     /// <summary>The UTC offset the time was written with, or null when it had none.</summary>
     public TimeSpan? Offset => _offset == 0 ? null : TimeSpan.FromMinutes(_offset - OffsetBias);
 
     /// <summary>The instant as UTC (typed sinks store this): wall clock minus the offset; a time without offset is taken as UTC.</summary>
-    public DateTime AsUtcDateTime => new(_bits - (Offset?.Ticks ?? 0), DateTimeKind.Utc);
+    public DateTime AsUtcDateTime => new(Bits - (Offset?.Ticks ?? 0), DateTimeKind.Utc);
 
     /// <summary>The text of a string or IP value (empty for other kinds).</summary>
-    public ReadOnlySpan<char> Text => _text.Span;
+    public ReadOnlySpan<char> Text => _text switch
+    {
+        string s => s.AsSpan(TextStart, TextLength),
+        char[] a => a.AsSpan(TextStart, TextLength),
+        _ => default,
+    };
 
-    public ReadOnlyMemory<char> TextMemory => _text;
+    public ReadOnlyMemory<char> TextMemory => _text switch
+    {
+        string s => s.AsMemory(TextStart, TextLength),
+        char[] a => a.AsMemory(TextStart, TextLength),
+        _ => default,
+    };
+
+    /// <summary>The number, boolean or ticks; 0 for text kinds (whose bits hold the slice).</summary>
+    private long Bits => _text is null ? _bits : 0;
+
+    private int TextStart => (int)(_bits >> 32);
+
+    private int TextLength => (int)(uint)_bits;
 
     /// <summary>Human-readable rendering, as the raw and kv formats print it (strings unquoted).</summary>
     public override string ToString() => Kind switch
     {
-        ValueKind.String or ValueKind.Ip => _text.ToString(),
+        ValueKind.String or ValueKind.Ip => _text is string s && TextStart == 0 && TextLength == s.Length ? s : Text.ToString(),
         ValueKind.Int => AsInt.ToString(CultureInfo.InvariantCulture),
         ValueKind.Float => AsFloat.ToString("R", CultureInfo.InvariantCulture),
         ValueKind.Bool => AsBool ? "true" : "false",
@@ -84,11 +142,12 @@ internal readonly struct Value : IEquatable<Value>
     };
 
     public bool Equals(Value other) =>
-        Kind == other.Kind && _bits == other._bits && _offset == other._offset && _text.Span.SequenceEqual(other._text.Span);
+        Kind == other.Kind && _offset == other._offset &&
+        (_text is null && other._text is null ? _bits == other._bits : Text.SequenceEqual(other.Text));
 
     public override bool Equals(object? obj) => obj is Value other && Equals(other);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, _bits, _offset, string.GetHashCode(_text.Span));
+    public override int GetHashCode() => HashCode.Combine(Kind, _text is null ? _bits : 0, _offset, string.GetHashCode(Text));
 
     public static bool operator ==(Value left, Value right) => left.Equals(right);
 

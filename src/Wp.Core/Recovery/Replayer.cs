@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Serilog;
 using Wp.Core.Pipeline;
 using Wp.Core.Records;
@@ -72,12 +75,19 @@ internal sealed record ReplayerOptions
 /// <para><b>Overlap.</b> The checkpoint's fsync (which on ext4 also pushes the target's dirty pages,
 /// so it costs milliseconds) runs in the background while the next lines are read and decoded; the
 /// next write to the target waits for it. So at any moment at most one commit's worth of records lies
-/// beyond the checkpoint on disk — the bound above holds — and a failed save fails the attempt.</para>
+/// beyond the checkpoint on disk — the bound above holds — and a failed save fails the attempt.
+/// Reading and decoding run ahead on their own task (<see cref="Session"/>'s decoder): chunks of
+/// decoded lines wait in a bounded channel of about one write batch, so the next batch is decoded
+/// while the previous one is written. The decoder only decodes; everything that decides or records
+/// something — batches, commits and their positions, blank and bad lines, the quarantine, counters,
+/// the speed limit and stop requests — happens as lines are taken from the channel, exactly as if
+/// they were read there, so lines decoded ahead and not taken when the attempt ends count for nothing.</para>
 /// <para><b>Cadence.</b> A commit happens every <c>checkpoint_every_lines</c> lines and, while lines
 /// are pending, at least every <see cref="ReplayerOptions.CheckpointInterval"/> — also before a
 /// speed-limit wait that would cross it. Write batches are at most the sink group's
 /// <c>batch_size</c> and never span a checkpoint.</para>
-/// <para><b>Memory</b> is one line buffer plus one batch of records, whatever the file's size.</para>
+/// <para><b>Memory</b> is one line buffer plus about two batches of records (the one being written and
+/// the one decoded ahead), whatever the file's size.</para>
 /// </remarks>
 internal sealed class Replayer
 {
@@ -248,6 +258,14 @@ internal sealed class Replayer
         private long _blank;
         private long _bad;
         private RescueLineReader? _reader;
+        private long _offset; // byte offset just past the last line taken from the decoder
+        private Channel<DecodedChunk>? _decoded;
+        private readonly ConcurrentQueue<DecodedChunk> _freeChunks = new();
+        private DecodedChunk? _chunk; // the chunk lines are being taken from
+        private int _chunkNext;
+        private Task _decoder = Task.CompletedTask;
+        private CancellationTokenSource? _decoderStop;
+        private Exception? _decoderError;
         private BadLineQuarantine? _quarantine;
         private FileStream? _stream;
 
@@ -262,6 +280,7 @@ internal sealed class Replayer
             _committed = start;
             _decided = start;
             _lineNo = start.Lines;
+            _offset = start.Offset;
             _batchSize = Math.Max(1, Math.Min(target.BatchSize, owner._options.CheckpointEveryLines));
             _batch = new List<Record>(_batchSize);
         }
@@ -271,6 +290,9 @@ internal sealed class Replayer
         /// <summary>Closes the file and the quarantine. Does not throw: the quarantine was synced by the last commit.</summary>
         public void Dispose()
         {
+            // The decoder is stopped (RunAsync's finally) before the reader it uses is closed.
+            _decoderStop?.Dispose();
+            _decoderStop = null;
             _reader?.Dispose();
             _reader = null;
             _stream?.Dispose();
@@ -298,7 +320,17 @@ internal sealed class Replayer
                 _stream = null; // the reader owns it now
                 _quarantine = new BadLineQuarantine(Options.BadFolder, _file.FileName);
                 badFile = _quarantine.FilePath;
-                var finished = await SendAllAsync(stop);
+                bool finished;
+                try
+                {
+                    StartDecoder();
+                    finished = await SendAllAsync(stop);
+                }
+                finally
+                {
+                    await StopDecoderAsync();
+                }
+
                 await _saving; // the last checkpoint is on disk before anything else happens
                 if (!finished)
                 {
@@ -395,7 +427,7 @@ internal sealed class Replayer
                     continue;
                 }
 
-                _linesSinceCommit += ReadLines(granted);
+                _linesSinceCommit += await ReadLinesAsync(granted);
                 if (_batch.Count >= _batchSize)
                 {
                     await WriteBatchAsync();
@@ -414,58 +446,87 @@ internal sealed class Replayer
             }
         }
 
-        /// <summary>Reads up to <paramref name="max"/> lines, decoding entries into the batch. Returns lines read.</summary>
-        private int ReadLines(int max)
+        /// <summary>Takes up to <paramref name="max"/> lines from the decoder, decoded entries into the batch. Returns lines taken.</summary>
+        private async ValueTask<int> ReadLinesAsync(int max)
         {
             var counters = _owner._counters;
             var read = 0;
             long entries = 0;
             while (read < max)
             {
-                if (!_reader!.TryReadLine(out var line, out _, out var overLong))
+                if (_chunk is null || _chunkNext == _chunk.Count)
                 {
+                    if (_chunk is not null)
+                    {
+                        _chunk.Clear();
+                        _freeChunks.Enqueue(_chunk);
+                        _chunk = null;
+                    }
+
+                    if (_decoded!.Reader.TryRead(out var next))
+                    {
+                        (_chunk, _chunkNext) = (next, 0);
+                        continue;
+                    }
+
+                    if (await _decoded.Reader.WaitToReadAsync())
+                    {
+                        continue;
+                    }
+
+                    if (_decoderError is { } error)
+                    {
+                        ExceptionDispatchInfo.Throw(error); // a read failure, where the reading reached
+                    }
+
                     _eof = true;
                     break;
                 }
 
+                var i = _chunkNext++;
+                var chunk = _chunk;
                 read++;
                 _lineNo++;
-                if (overLong)
+                _offset = chunk.OffsetAfter[i];
+                switch (chunk.Kinds[i])
                 {
-                    var reason = $"line longer than {RescueLineReader.MaxLineBytes} bytes (its first {RescueLineReader.MaxLineBytes} bytes are kept here)";
-                    _quarantine!.Write(_lineNo, reason, line);
-                    counters.AddBad();
-                    if (++_bad <= WarnBadLinesPerFile)
+                    case DecodedKind.Entry:
+                        _batch.Add(chunk.Records[i]!);
+                        entries++;
+                        continue;
+                    case DecodedKind.OverLong:
                     {
-                        _owner._log.Warning("recover {Path:l}: line {Line} is {Error:l}; moved to {Bad:l}", _file.Path, _lineNo, reason, _quarantine.FilePath);
+                        var reason = $"line longer than {RescueLineReader.MaxLineBytes} bytes (its first {RescueLineReader.MaxLineBytes} bytes are kept here)";
+                        _quarantine!.Write(_lineNo, reason, chunk.Bytes[i]);
+                        counters.AddBad();
+                        if (++_bad <= WarnBadLinesPerFile)
+                        {
+                            _owner._log.Warning("recover {Path:l}: line {Line} is {Error:l}; moved to {Bad:l}", _file.Path, _lineNo, reason, _quarantine.FilePath);
+                        }
+
+                        continue;
                     }
 
-                    continue;
-                }
+                    case DecodedKind.Blank:
+                        if (_blank++ == 0)
+                        {
+                            _owner._log.Warning("recover {Path:l}: blank line {Line} skipped (blank lines are counted, warned once per file)", _file.Path, _lineNo);
+                        }
 
-                if (line.Trim(" \t\r"u8).IsEmpty)
-                {
-                    if (_blank++ == 0)
+                        counters.AddBlank();
+                        continue;
+                    default:
                     {
-                        _owner._log.Warning("recover {Path:l}: blank line {Line} skipped (blank lines are counted, warned once per file)", _file.Path, _lineNo);
+                        var error = chunk.Errors[i];
+                        _quarantine!.Write(_lineNo, error!, chunk.Bytes[i]);
+                        counters.AddBad();
+                        if (++_bad <= WarnBadLinesPerFile)
+                        {
+                            _owner._log.Warning("recover {Path:l}: line {Line} is not a valid entry ({Error:l}); moved to {Bad:l}", _file.Path, _lineNo, error, _quarantine.FilePath);
+                        }
+
+                        continue;
                     }
-
-                    counters.AddBlank();
-                    continue;
-                }
-
-                if (RescueEntryCodec.TryDecode(line, out var record, out var error))
-                {
-                    _batch.Add(record);
-                    entries++;
-                    continue;
-                }
-
-                _quarantine!.Write(_lineNo, error!, line);
-                counters.AddBad();
-                if (++_bad <= WarnBadLinesPerFile)
-                {
-                    _owner._log.Warning("recover {Path:l}: line {Line} is not a valid entry ({Error:l}); moved to {Bad:l}", _file.Path, _lineNo, error, _quarantine.FilePath);
                 }
             }
 
@@ -473,6 +534,71 @@ internal sealed class Replayer
             _records += entries;
             _uncommittedEntries += entries;
             return read;
+        }
+
+        /// <summary>
+        /// Starts reading and decoding ahead: chunks of <see cref="DecodedChunk.Lines"/> lines, about one
+        /// write batch of them queued. Decoding only: nothing is counted, logged or quarantined there.
+        /// </summary>
+        private void StartDecoder()
+        {
+            var chunks = Math.Clamp((_batchSize + DecodedChunk.Lines - 1) / DecodedChunk.Lines, 1, 16) + 1;
+            _decoded = Channel.CreateBounded<DecodedChunk>(new BoundedChannelOptions(chunks)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            _decoderStop = new CancellationTokenSource();
+            var reader = _reader!;
+            var writer = _decoded.Writer;
+            var token = _decoderStop.Token;
+            _decoder = Task.Run(async () =>
+            {
+                try
+                {
+                    var end = false;
+                    while (!end)
+                    {
+                        var chunk = _freeChunks.TryDequeue(out var free) ? free : new DecodedChunk();
+                        try
+                        {
+                            end = !chunk.Fill(reader);
+                        }
+                        catch (Exception ex)
+                        {
+                            // Seen by the taker once it has taken every line before the failure (as if read there).
+                            _decoderError = ex;
+                            end = true;
+                        }
+
+                        if (chunk.Count > 0)
+                        {
+                            await writer.WriteAsync(chunk, token);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Stopped: whatever was decoded ahead and not taken counts for nothing.
+                }
+                finally
+                {
+                    writer.TryComplete();
+                }
+            });
+        }
+
+        /// <summary>Stops the decoder and waits for it, so the reader it uses can be closed.</summary>
+        private async Task StopDecoderAsync()
+        {
+            if (_decoderStop is null)
+            {
+                return;
+            }
+
+            await _decoderStop.CancelAsync();
+            await _decoder; // never throws: failures are kept in _decoderError
         }
 
         private async ValueTask WriteBatchAsync()
@@ -496,7 +622,7 @@ internal sealed class Replayer
         private async ValueTask CommitAsync(bool clean)
         {
             await WriteBatchAsync();
-            var offset = _reader!.Offset;
+            var offset = _offset;
             if (offset != _decided.Offset || (clean && !_decided.Clean && offset > 0))
             {
                 await _target.Runtime.FlushAsync(CancellationToken.None);
@@ -530,6 +656,75 @@ internal sealed class Replayer
             {
                 _owner._log.Error("recover checkpoint {Path:l} could not be written: {Error:l}", _owner._checkpoints.FilePath, ex.Message);
             }
+        }
+    }
+
+    /// <summary>What the decoder made of one line.</summary>
+    private enum DecodedKind : byte
+    {
+        Entry,
+        Blank,
+        Bad,
+        OverLong,
+    }
+
+    /// <summary>Lines read and decoded ahead of the replay loop; reused once taken.</summary>
+    private sealed class DecodedChunk
+    {
+        public const int Lines = 256;
+
+        public readonly DecodedKind[] Kinds = new DecodedKind[Lines];
+        public readonly long[] OffsetAfter = new long[Lines];
+        public readonly Record?[] Records = new Record?[Lines];
+        public readonly string?[] Errors = new string?[Lines];
+        public readonly byte[]?[] Bytes = new byte[]?[Lines]; // bad and over-long lines only (for the quarantine)
+
+        public int Count { get; private set; }
+
+        /// <summary>Reads and decodes up to <see cref="Lines"/> lines; false once the reader is at its end.</summary>
+        public bool Fill(RescueLineReader reader)
+        {
+            while (Count < Lines)
+            {
+                if (!reader.TryReadLine(out var line, out _, out var overLong))
+                {
+                    return false;
+                }
+
+                var i = Count++;
+                OffsetAfter[i] = reader.Offset;
+                if (overLong)
+                {
+                    Kinds[i] = DecodedKind.OverLong;
+                    Bytes[i] = line.ToArray();
+                }
+                else if (line.Trim(" \t\r"u8).IsEmpty)
+                {
+                    Kinds[i] = DecodedKind.Blank;
+                }
+                else if (RescueEntryCodec.TryDecode(line, out var record, out var error))
+                {
+                    Kinds[i] = DecodedKind.Entry;
+                    Records[i] = record;
+                }
+                else
+                {
+                    Kinds[i] = DecodedKind.Bad;
+                    Errors[i] = error;
+                    Bytes[i] = line.ToArray();
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Lets go of what the chunk held, for reuse.</summary>
+        public void Clear()
+        {
+            Array.Clear(Records, 0, Count);
+            Array.Clear(Errors, 0, Count);
+            Array.Clear(Bytes, 0, Count);
+            Count = 0;
         }
     }
 }

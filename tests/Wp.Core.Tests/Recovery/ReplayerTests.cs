@@ -192,6 +192,32 @@ public sealed class ReplayerTests : IDisposable
     }
 
     [Fact]
+    public async Task Lines_decoded_ahead_of_a_stop_are_neither_counted_nor_quarantined()
+    {
+        // The decoder runs about a batch ahead of the writes; what it decoded past the stop must leave no trace.
+        var file = Candidate(new RescueFileBuilder().Entries(0, 60).Raw("not an entry\n").Raw("\n").Entries(60, 200));
+        using var stop = new CancellationTokenSource();
+        _backend.OnWrite = _ => stop.Cancel(); // a signal arriving while the first batch is being written
+        await using var target = Target(batchSize: 40);
+
+        var stopped = await NewReplayer(every: 1000).ReplayAsync(file, target, stop.Token);
+
+        stopped.Status.Should().Be(ReplayStatus.Stopped);
+        stopped.Position.Lines.Should().Be(40);
+        _backend.Ns.Should().Equal(Enumerable.Range(0, 40).Select(i => (long)i));
+        (_counters.Lines, _counters.Entries, _counters.Bad, _counters.Blank).Should().Be((40L, 40L, 0L, 0L));
+        File.Exists(_dir.Combine("bad", file.FileName + ".bad")).Should().BeFalse();
+
+        _backend.OnWrite = null;
+        var resumed = await NewReplayer(every: 1000).ReplayAsync(file, target, default);
+
+        resumed.Status.Should().Be(ReplayStatus.Completed);
+        _backend.Ns.Should().Equal(Enumerable.Range(0, 260).Select(i => (long)i));
+        (_counters.Bad, _counters.Blank).Should().Be((1L, 1L));
+        File.ReadAllLines(_dir.Combine("bad", file.FileName + ".bad")).Select(l => l.Split('\t')[0]).Should().Equal("61");
+    }
+
+    [Fact]
     public async Task A_final_line_without_newline_is_still_replayed_when_it_decodes()
     {
         var last = System.Text.Encoding.UTF8.GetString(RescueFileBuilder.Encode(RescueFileBuilder.Entry(9))).TrimEnd('\n');
