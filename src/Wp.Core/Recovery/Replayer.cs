@@ -495,17 +495,17 @@ internal sealed class Replayer
                         entries++;
                         continue;
                     case DecodedKind.OverLong:
-                    {
-                        var reason = $"line longer than {RescueLineReader.MaxLineBytes} bytes (its first {RescueLineReader.MaxLineBytes} bytes are kept here)";
-                        _quarantine!.Write(_lineNo, reason, chunk.Bytes[i]);
-                        counters.AddBad();
-                        if (++_bad <= WarnBadLinesPerFile)
                         {
-                            _owner._log.Warning("recover {Path:l}: line {Line} is {Error:l}; moved to {Bad:l}", _file.Path, _lineNo, reason, _quarantine.FilePath);
-                        }
+                            var reason = $"line longer than {RescueLineReader.MaxLineBytes} bytes (its first {RescueLineReader.MaxLineBytes} bytes are kept here)";
+                            _quarantine!.Write(_lineNo, reason, chunk.Bytes[i]);
+                            counters.AddBad();
+                            if (++_bad <= WarnBadLinesPerFile)
+                            {
+                                _owner._log.Warning("recover {Path:l}: line {Line} is {Error:l}; moved to {Bad:l}", _file.Path, _lineNo, reason, _quarantine.FilePath);
+                            }
 
-                        continue;
-                    }
+                            continue;
+                        }
 
                     case DecodedKind.Blank:
                         if (_blank++ == 0)
@@ -516,17 +516,17 @@ internal sealed class Replayer
                         counters.AddBlank();
                         continue;
                     default:
-                    {
-                        var error = chunk.Errors[i];
-                        _quarantine!.Write(_lineNo, error!, chunk.Bytes[i]);
-                        counters.AddBad();
-                        if (++_bad <= WarnBadLinesPerFile)
                         {
-                            _owner._log.Warning("recover {Path:l}: line {Line} is not a valid entry ({Error:l}); moved to {Bad:l}", _file.Path, _lineNo, error, _quarantine.FilePath);
-                        }
+                            var error = chunk.Errors[i];
+                            _quarantine!.Write(_lineNo, error!, chunk.Bytes[i]);
+                            counters.AddBad();
+                            if (++_bad <= WarnBadLinesPerFile)
+                            {
+                                _owner._log.Warning("recover {Path:l}: line {Line} is not a valid entry ({Error:l}); moved to {Bad:l}", _file.Path, _lineNo, error, _quarantine.FilePath);
+                            }
 
-                        continue;
-                    }
+                            continue;
+                        }
                 }
             }
 
