@@ -1,7 +1,6 @@
 using System.Text;
 using Wp.Core.Records;
 using Wp.Core.Sinks.ClickHouse;
-using Wp.Core.Sinks.Database;
 using Record = Wp.Core.Records.Record;
 
 namespace Wp.Core.Tests.Sinks;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Wp.Core.Records;
 using Wp.Core.Rescue;
 using Wp.Core.Sinks.Runtime;
