@@ -384,10 +384,10 @@ internal sealed class SinkRuntime : IAsyncDisposable
         {
             var records = group.Select(r => r.Record).ToList();
             _log.Warning("sink {Sink:l} rejected {Count} record(s): {Reason:l}", SinkName, records.Count, group.Key);
-            Stats.AddToError(records.Count);
             if (_tolerant is not null)
             {
                 await _tolerant.ForwardAsync(records, $"sink {SinkName} rejected the record: {group.Key}", cancellationToken);
+                Stats.AddToError(records.Count);
                 continue;
             }
 
@@ -405,6 +405,8 @@ internal sealed class SinkRuntime : IAsyncDisposable
                     _log.Error("sink {Sink:l} rejected a record, has no error group and cannot keep it ({Error:l}): {Reason:l}; record: {Record:l}", SinkName, ex.Message, group.Key, record.ToString());
                 }
             }
+
+            Stats.AddToError(records.Count);
         }
     }
 
