@@ -37,7 +37,6 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     private readonly HttpClient _http;
     private readonly Uri _base;
     private readonly ChTsvEncoder _encoder = new();
-    private readonly SemaphoreSlim _writing = new(1, 1);
     private ChColumn[]? _columns;
     private string? _insert;
 
@@ -63,20 +62,8 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
 
     private string Label => $"table {_options.Table}";
 
-    public async ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
-    {
-        // The encoder's buffer is reused: a write the runtime stopped waiting for (its write timeout)
-        // must end before the next one encodes.
-        await _writing.WaitAsync(cancellationToken);
-        try
-        {
-            await WriteBatchAsync(batch, cancellationToken);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => WriteBatchAsync(batch, cancellationToken), cancellationToken);
 
     private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
@@ -129,9 +116,8 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose(); // ends a write the runtime stopped waiting for; only then does the encoder's buffer go back to the pool
-        await _writing.WaitAsync();
-        _encoder.Dispose();
+        _http.Dispose(); // ends a write the runtime stopped waiting for
+        await _encoder.DisposeAsync();
     }
 
     // One INSERT of the encoded rows [start, start+length): null when stored, the server's message when it refused their data.

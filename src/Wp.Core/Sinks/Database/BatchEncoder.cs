@@ -11,13 +11,15 @@ namespace Wp.Core.Sinks.Database;
 /// </summary>
 /// <remarks>
 /// Rows are kept as byte ranges, so the bisection that isolates rows the server refuses
-/// (<see cref="RejectIsolation"/>) re-sends slices without encoding again. One caller at a time;
-/// the encoded batch is valid until the next <see cref="Encode"/>.
+/// (<see cref="RejectIsolation"/>) re-sends slices without encoding again. The encoded batch is
+/// valid until the next <see cref="Encode"/>; a backend runs each write through
+/// <see cref="ExclusiveAsync"/>, so one write at a time uses the buffer.
 /// </remarks>
 /// <typeparam name="TColumn">The provider's description of a table column.</typeparam>
-internal abstract class BatchEncoder<TColumn> : IDisposable
+internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
 {
     private readonly List<int> _rowEnds = [];
+    private readonly SemaphoreSlim _inUse = new(1, 1);
 
     protected PooledByteBuffer Buffer { get; } = new();
 
@@ -60,8 +62,29 @@ internal abstract class BatchEncoder<TColumn> : IDisposable
         return Buffer.WrittenMemory[from.._rowEnds[start + count - 1]];
     }
 
-    /// <summary>Returns the buffer to the pool; the caller makes sure no write is still sending from it.</summary>
-    public void Dispose() => Buffer.Dispose();
+    /// <summary>
+    /// Runs one write that uses this encoder. A write the sink runtime stopped waiting for (its
+    /// write timeout) ends before the next one encodes: the buffer is reused.
+    /// </summary>
+    public async ValueTask ExclusiveAsync(Func<ValueTask> write, CancellationToken cancellationToken)
+    {
+        await _inUse.WaitAsync(cancellationToken);
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            _inUse.Release();
+        }
+    }
+
+    /// <summary>Returns the buffer to the pool once no write uses it (the backend's own timeouts bound an abandoned one).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _inUse.WaitAsync();
+        Buffer.Dispose();
+    }
 
     /// <summary>Appends one row; false with the reason when a value cannot go into its column (the caller drops what was appended).</summary>
     protected abstract bool TryEncodeRow(Record record, TColumn[] columns, out string? error);

@@ -32,7 +32,6 @@ internal sealed class PostgresSinkBackend : ISinkBackend
     private static readonly ReadOnlyMemory<byte> s_header = PgCopyEncoder.Header.ToArray();
     private static readonly ReadOnlyMemory<byte> s_trailer = PgCopyEncoder.Trailer.ToArray();
     private readonly PgCopyEncoder _encoder = new();
-    private readonly SemaphoreSlim _writing = new(1, 1);
     private PgColumn[]? _columns;
     private string? _copy;
 
@@ -61,20 +60,8 @@ internal sealed class PostgresSinkBackend : ISinkBackend
 
     private string Label => $"table {_options.Table}";
 
-    public async ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
-    {
-        // The encoder's buffer is reused: a write the runtime stopped waiting for (its write timeout)
-        // must end before the next one encodes.
-        await _writing.WaitAsync(cancellationToken);
-        try
-        {
-            await WriteBatchAsync(batch, cancellationToken);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => WriteBatchAsync(batch, cancellationToken), cancellationToken);
 
     private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
@@ -126,10 +113,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
 
     public async ValueTask DisposeAsync()
     {
-        // A write the runtime stopped waiting for ends first (its command timeout bounds it); only
-        // then does the encoder's buffer go back to the pool.
-        await _writing.WaitAsync();
-        _encoder.Dispose();
+        await _encoder.DisposeAsync(); // after any abandoned write, which the command timeout bounds
         await _source.DisposeAsync();
     }
 
