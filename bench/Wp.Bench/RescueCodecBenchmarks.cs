@@ -5,7 +5,7 @@ using Wp.Core.Rescue;
 
 namespace Wp.Bench;
 
-/// <summary>Rescue entries (SPEC §8.3): encode a parsed nginx record, decode its entry line.</summary>
+/// <summary>Rescue entries (README.md, rescue files): encode a parsed nginx record, decode its entry line.</summary>
 public class RescueCodecBenchmarks
 {
     private Record[] _records = null!;

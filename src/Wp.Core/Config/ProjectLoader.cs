@@ -161,7 +161,7 @@ internal static class ProjectLoader
         }
     }
 
-    /// <summary>Every business group's <c>oml = [...]</c> names an OML model (SPEC §5.5), located at the name in the group file.</summary>
+    /// <summary>Every business group's <c>oml = [...]</c> names an OML model (docs/oml.md), located at the name in the group file.</summary>
     private static void CheckOmlReferences(IReadOnlyList<SinkGroupOptions> business, IReadOnlyList<OmlModel> models, ConfigProblems problems)
     {
         var names = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);

@@ -64,7 +64,7 @@ internal sealed class ParseWorker
             var match = _rules.Match(line);
             if (match.Rule is not { } rule || match.Record is not { } record)
             {
-                // The miss record keeps the raw line and says which rule came closest and why (SPEC §5.3).
+                // The miss record keeps the raw line and says which rule came closest and why (docs/wpl.md).
                 tally.Miss++;
                 if (match.Closest is { } closest)
                 {

@@ -41,7 +41,7 @@ internal sealed class SinkTopology
             infra[group.Name] = BuildGroup(group, error: null);
         }
 
-        // An infra group with no file counts and drops what it gets (SPEC §6.4); one outlet per name, so
+        // An infra group with no file counts and drops what it gets (docs/configuration.md); one outlet per name, so
         // its count is one number in the final table. The monitor group only gets stat records.
         foreach (var name in InfraGroups.All.Where(n => n != InfraGroups.Monitor && !infra.ContainsKey(n)))
         {

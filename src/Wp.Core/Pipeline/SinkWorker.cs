@@ -185,7 +185,7 @@ internal sealed class SinkWorker : IStatSource
                 // Holds are kept: the input of abandoned records must never be acknowledged. Counted below.
             }
 
-            // Exact by the runtime's invariant (SPEC §8.5): whatever was routed here and is neither
+            // Exact by the runtime's invariant (docs/restarts.md): whatever was routed here and is neither
             // delivered, nor in a rescue file, nor in the error group — the failed batch's unstored part,
             // the rest of the chunk it came from, and everything queued after it.
             var stats = _runtime.Stats;

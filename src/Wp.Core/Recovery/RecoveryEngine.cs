@@ -340,7 +340,7 @@ internal sealed class RecoveryEngine
                     OnError = group.OnError,
                     RescueRoot = _rescueRoot,
                     MaxFileBytes = _config.Engine.Rescue.MaxFileBytes,
-                    DivertOnFailure = false, // SPEC §9.6: wprescue never writes rescue files
+                    DivertOnFailure = false, // wprescue never writes rescue files (docs/restarts.md)
                 },
                 backend,
                 Time,

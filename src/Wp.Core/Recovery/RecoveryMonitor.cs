@@ -31,7 +31,7 @@ internal sealed class RecoveryMonitor : IAsyncDisposable
                 {
                     SinkName = sink.Name,
                     RescueRoot = config.Engine.RescueRoot,
-                    DivertOnFailure = false, // SPEC §9.6: wprescue never writes rescue files
+                    DivertOnFailure = false, // wprescue never writes rescue files (docs/restarts.md)
                 },
                 backends(sink, time),
                 time,

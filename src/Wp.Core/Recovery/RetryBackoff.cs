@@ -3,7 +3,7 @@ using Wp.Core.Timing;
 namespace Wp.Core.Recovery;
 
 /// <summary>
-/// wprescue's retry waits (SPEC §9.6): one <see cref="JitteredBackoff"/> per key (a sink name, or a
+/// wprescue's retry waits (docs/restarts.md): one <see cref="JitteredBackoff"/> per key (a sink name, or a
 /// file), so a sink that is down and a file that cannot be checkpointed back off independently. A
 /// success forgets the key. Not thread-safe: the replay loop is its only user.
 /// </summary>

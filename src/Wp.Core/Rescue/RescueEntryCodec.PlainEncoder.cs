@@ -100,7 +100,7 @@ internal static partial class RescueEntryCodec
     }
 
     /// <summary>
-    /// A time written with an offset keeps it (SPEC §5.4) as ISO 8601 <c>+hh:mm</c>, the form
+    /// A time written with an offset keeps it (docs/configuration.md) as ISO 8601 <c>+hh:mm</c>, the form
     /// <see cref="Utf8JsonWriter"/> gives a <see cref="DateTimeOffset"/>, so both encoders stay byte-identical.
     /// </summary>
     private static int PutOffset(Span<byte> buffer, int pos, TimeSpan? offset)

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Wp.Core.Sources;
 
 /// <summary>
-/// One running source (SPEC §4): reads its input into <see cref="LineBatch"/>es until its end
+/// One running source (docs/sources.md): reads its input into <see cref="LineBatch"/>es until its end
 /// (batch mode), its budget or idle limit, or <c>stop</c>. Lines already read are always handed
 /// over, even when stopping.
 /// </summary>

@@ -70,7 +70,7 @@ internal static class SourceParams
 
         if (!ParamExpansion.TryExpand(value, Environment.GetEnvironmentVariable, out var expanded, out var unset))
         {
-            // Names the variable, never a value (SPEC §7.6).
+            // Names the variable, never a value (docs/configuration.md).
             parameters.Problem(entry, $"{parameters.Name(name)}: environment variable '{unset}' is not set");
             return null;
         }

@@ -5,7 +5,7 @@ using Wp.Core.Sources.Tcp;
 
 namespace Wp.Core.Sources;
 
-/// <summary>Every source connector wparse knows (SPEC §4): the one list config and the engine read.</summary>
+/// <summary>Every source connector wparse knows (docs/sources.md): the one list config and the engine read.</summary>
 internal static class SourceProviders
 {
     public static IReadOnlyDictionary<string, ISourceProvider> All { get; } = new ISourceProvider[]

@@ -2,7 +2,7 @@ using Wp.Cli.Tests.Support;
 
 namespace Wp.Cli.Tests.Wparse;
 
-/// <summary>nats_sink (SPEC §7.5): a server outage sends batches to rescue files, and wprescue replays them into the stream.</summary>
+/// <summary>nats_sink (docs/nats-sink.md): a server outage sends batches to rescue files, and wprescue replays them into the stream.</summary>
 [Collection(NatsCollection.Name)]
 public sealed class NatsSinkTests(NatsServer server)
 {

@@ -3,7 +3,7 @@ using Wp.Cli.Tests.Support;
 namespace Wp.Cli.Tests.Wparse;
 
 /// <summary>
-/// nats_src with real wparse processes sharing one JetStream durable consumer (SPEC §4.3, §15):
+/// nats_src with real wparse processes sharing one JetStream durable consumer (docs/sources.md):
 /// every message is stored exactly once across graceful stops, none is lost after kill -9 or a
 /// server outage, and redeliveries are counted.
 /// </summary>

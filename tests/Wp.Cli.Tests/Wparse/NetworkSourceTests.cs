@@ -7,7 +7,7 @@ using Wp.Cli.Tests.Support;
 
 namespace Wp.Cli.Tests.Wparse;
 
-/// <summary>wparse batch with syslog_tcp_src, syslog_udp_src and tcp_src as real processes (SPEC §4.2).</summary>
+/// <summary>wparse batch with syslog_tcp_src, syslog_udp_src and tcp_src as real processes (docs/sources.md).</summary>
 [Collection(E2eCollection.Name)]
 public sealed class NetworkSourceTests
 {

@@ -6,7 +6,7 @@ using Wp.Core.Config;
 namespace Wp.Core.Hosting.Cli;
 
 /// <summary>
-/// Options every tool shares (SPEC §2, §9.1, §10, §12), one name for one meaning across the tools:
+/// Options every tool shares (README.md), one name for one meaning across the tools:
 /// <c>-w/--work-root</c>, <c>--stat</c>, <c>-p/--print-stat</c>, <c>--speed-limit</c> (lines per second),
 /// <c>-n</c> (a number of lines). Numbers are whole and never negative: anything else is a usage error
 /// (exit 2) with a message saying what is expected. Each call returns a new instance: an option belongs

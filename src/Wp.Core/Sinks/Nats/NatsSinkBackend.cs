@@ -12,7 +12,7 @@ namespace Wp.Core.Sinks.Nats;
 /// <summary>
 /// Publishes each record of a batch as one JetStream message and waits for every publish ack. No ack
 /// within the timeout (server down, stream gone) throws, and the sink runtime treats the sink as down
-/// (rescue files, probes, swap back; SPEC §8.1). Safe to retry, may duplicate what was acked before
+/// (rescue files, probes, swap back; README.md, sink interruption and recovery). Safe to retry, may duplicate what was acked before
 /// the failure — unless <c>dedupe</c> is on. Connects lazily on the first write or probe.
 /// </summary>
 internal sealed class NatsSinkBackend : ISinkBackend

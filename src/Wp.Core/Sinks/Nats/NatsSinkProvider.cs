@@ -4,7 +4,7 @@ using Wp.Core.Records.Formatting;
 namespace Wp.Core.Sinks.Nats;
 
 /// <summary>
-/// Connector type <c>nats</c> (SPEC §7.5), connector <c>nats_sink</c>: each record is published as one
+/// Connector type <c>nats</c> (docs/nats-sink.md), connector <c>nats_sink</c>: each record is published as one
 /// JetStream message on <c>subject</c>; a batch counts as written only when the server acknowledged
 /// every publish. Params: <c>url</c> (default nats://127.0.0.1:4222), <c>subject</c> (required),
 /// <c>stream</c> (default LOGS_OUT; created with subjects = subject when missing), <c>fmt</c> (json

@@ -6,7 +6,7 @@ using Wp.Core.Sinks.Runtime;
 namespace Wp.Core.Sinks.Postgres;
 
 /// <summary>
-/// Writes each batch to a PostgreSQL table with one binary COPY, which is one transaction (SPEC §7.4).
+/// Writes each batch to a PostgreSQL table with one binary COPY, which is one transaction (docs/configuration.md).
 /// </summary>
 /// <remarks>
 /// <para><b>Outage vs bad data.</b> A failure to connect, a dropped connection, a server shutting

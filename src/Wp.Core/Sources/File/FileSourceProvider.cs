@@ -4,7 +4,7 @@ using Wp.Core.Config;
 // Namespace "Files", not "File": a namespace named File would shadow System.IO.File.
 namespace Wp.Core.Sources.Files;
 
-/// <summary>The params of a <c>file_src</c> source (SPEC §4).</summary>
+/// <summary>The params of a <c>file_src</c> source (docs/sources.md).</summary>
 /// <param name="Path">Absolute path of the file read: <c>base</c> (default <c>./data/in_dat</c>, relative to the work root) + <c>file</c> (default <c>gen.dat</c>).</param>
 internal sealed record FileSourceSettings(string Path) : SourceSettings
 {

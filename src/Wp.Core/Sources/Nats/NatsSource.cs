@@ -11,7 +11,7 @@ using Wp.Core.Timing;
 namespace Wp.Core.Sources.Nats;
 
 /// <summary>
-/// <c>nats_src</c> (SPEC §4.3): pulls messages from a JetStream durable consumer, each message one
+/// <c>nats_src</c> (docs/sources.md): pulls messages from a JetStream durable consumer, each message one
 /// or more newline-separated lines. A pull becomes one <see cref="LineBatch"/> whose
 /// <see cref="AckTicket"/> acknowledges the pull's messages only once every record made from them
 /// is flushed by its sinks or in a flushed rescue file — a wparse that dies leaves them to be

@@ -3,7 +3,7 @@ using Wp.Core.Config;
 namespace Wp.Core.Sources.Nats;
 
 /// <summary>
-/// The params of a <c>nats_src</c> source (SPEC §4.3). Defaults: <c>url</c> nats://127.0.0.1:4222,
+/// The params of a <c>nats_src</c> source (docs/sources.md). Defaults: <c>url</c> nats://127.0.0.1:4222,
 /// <c>stream</c> LOGS, <c>subject</c> logs.&gt;, <c>durable</c> wparse, <c>ack_wait_sec</c> 30,
 /// <c>fetch</c> 1000 messages per pull, <c>max_ack_pending</c> 20000, <c>idle_exit_sec</c> 3 (batch mode).
 /// </summary>
@@ -45,7 +45,7 @@ internal sealed record NatsSourceSettings(
     }
 }
 
-/// <summary><c>nats_src</c>: a JetStream durable pull consumer; several wparse with one durable share the messages (SPEC §4.3, §15).</summary>
+/// <summary><c>nats_src</c>: a JetStream durable pull consumer; several wparse with one durable share the messages (docs/sources.md).</summary>
 internal sealed class NatsSourceProvider : ISourceProvider
 {
     public string Id => "nats_src";

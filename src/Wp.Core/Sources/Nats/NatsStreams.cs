@@ -3,7 +3,7 @@ using NATS.Client.JetStream.Models;
 
 namespace Wp.Core.Sources.Nats;
 
-/// <summary>The stream both nats_src and nats_sink use: created (subjects = the configured subject) by whichever starts first (SPEC §4.3).</summary>
+/// <summary>The stream both nats_src and nats_sink use: created (subjects = the configured subject) by whichever starts first (docs/sources.md).</summary>
 internal static class NatsStreams
 {
     private const int NotFound = 404;

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Wp.Core.Sources.Net;
 
 /// <summary>
-/// Splits one TCP connection's bytes into messages (SPEC §4.2): newline-delimited, or RFC 6587
+/// Splits one TCP connection's bytes into messages (docs/sources.md): newline-delimited, or RFC 6587
 /// octet counting (<c>LEN SP MSG</c>), decided from the connection's first byte when framing is
 /// auto. A frame longer than <c>max_line_bytes</c> is cut to that size (the rest is skipped) and
 /// counted, so one connection's memory stays bounded by about max_line_bytes + one read.

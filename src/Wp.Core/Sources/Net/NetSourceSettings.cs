@@ -5,7 +5,7 @@ using Wp.Core.Sources.Syslog;
 
 namespace Wp.Core.Sources.Net;
 
-/// <summary>How a TCP connection's messages are delimited (SPEC §4.2).</summary>
+/// <summary>How a TCP connection's messages are delimited (docs/sources.md).</summary>
 internal enum Framing
 {
     /// <summary>Decided per connection from its first byte: a digit starts RFC 6587 octet counting, anything else newlines.</summary>
@@ -15,7 +15,7 @@ internal enum Framing
 }
 
 /// <summary>
-/// The params of a network source (syslog_tcp_src, syslog_udp_src, tcp_src), SPEC §4.2. Defaults:
+/// The params of a network source (syslog_tcp_src, syslog_udp_src, tcp_src), docs/sources.md. Defaults:
 /// <c>addr</c> 0.0.0.0, <c>port</c> 1514, <c>max_line_bytes</c> 1 MiB, <c>idle_exit_sec</c> 3,
 /// <c>header_mode</c> parse (syslog sources; tcp_src keeps lines whole), <c>framing</c> auto (TCP).
 /// </summary>

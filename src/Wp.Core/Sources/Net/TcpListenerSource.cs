@@ -6,7 +6,7 @@ using System.Threading.Channels;
 namespace Wp.Core.Sources.Net;
 
 /// <summary>
-/// A TCP source (tcp_src, syslog_tcp_src; SPEC §4.2): accepts any number of connections, each read
+/// A TCP source (tcp_src, syslog_tcp_src; docs/sources.md): accepts any number of connections, each read
 /// by its own loop with its own framing and batcher. A reader that cannot hand over its batch waits
 /// before reading more, so a full pipeline closes the sender's TCP window instead of dropping.
 /// In batch mode the source ends at the <c>--max-line</c> budget or after <c>idle_exit_sec</c> of silence.

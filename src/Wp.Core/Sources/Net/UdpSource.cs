@@ -6,7 +6,7 @@ using System.Threading.Channels;
 namespace Wp.Core.Sources.Net;
 
 /// <summary>
-/// A UDP source (syslog_udp_src; SPEC §4.2): one datagram is one message. UDP cannot push back, so
+/// A UDP source (syslog_udp_src; docs/sources.md): one datagram is one message. UDP cannot push back, so
 /// the receive loop never waits on the pipeline: what the queue to the batcher cannot take is
 /// counted as dropped, and so are the datagrams the kernel dropped because the socket buffer was
 /// full (read from /proc/net/udp where the system has it).

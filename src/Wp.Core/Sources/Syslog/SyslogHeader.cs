@@ -3,7 +3,7 @@ using Wp.Core.Records;
 
 namespace Wp.Core.Sources.Syslog;
 
-/// <summary>What a syslog source does with a message's header (SPEC §4.2 <c>header_mode</c>).</summary>
+/// <summary>What a syslog source does with a message's header (docs/sources.md <c>header_mode</c>).</summary>
 internal enum HeaderMode
 {
     /// <summary>Read the header into <c>syslog_*</c> fields; the rules see the body.</summary>

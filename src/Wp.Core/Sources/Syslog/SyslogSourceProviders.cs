@@ -3,7 +3,7 @@ using Wp.Core.Sources.Net;
 
 namespace Wp.Core.Sources.Syslog;
 
-/// <summary><c>syslog_tcp_src</c>: syslog over TCP, RFC 5424/3164 headers read per <c>header_mode</c> (SPEC §4.2).</summary>
+/// <summary><c>syslog_tcp_src</c>: syslog over TCP, RFC 5424/3164 headers read per <c>header_mode</c> (docs/sources.md).</summary>
 internal sealed class SyslogTcpSourceProvider : ISourceProvider
 {
     public string Id => "syslog_tcp_src";
@@ -15,7 +15,7 @@ internal sealed class SyslogTcpSourceProvider : ISourceProvider
         new TcpListenerSource(key, (NetSourceSettings)settings, run);
 }
 
-/// <summary><c>syslog_udp_src</c>: syslog over UDP, one datagram per message; what cannot be taken is counted as dropped (SPEC §4.2).</summary>
+/// <summary><c>syslog_udp_src</c>: syslog over UDP, one datagram per message; what cannot be taken is counted as dropped (docs/sources.md).</summary>
 internal sealed class SyslogUdpSourceProvider : ISourceProvider
 {
     public string Id => "syslog_udp_src";

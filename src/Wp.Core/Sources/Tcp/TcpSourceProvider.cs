@@ -3,7 +3,7 @@ using Wp.Core.Sources.Net;
 
 namespace Wp.Core.Sources.Tcp;
 
-/// <summary><c>tcp_src</c>: plain lines over TCP (newline or octet-counted frames), passed whole (SPEC §4.2).</summary>
+/// <summary><c>tcp_src</c>: plain lines over TCP (newline or octet-counted frames), passed whole (docs/sources.md).</summary>
 internal sealed class TcpSourceProvider : ISourceProvider
 {
     public string Id => "tcp_src";
