@@ -54,7 +54,6 @@ internal sealed class PostgresSinkBackend : ISinkBackend
             NoResetOnClose = true, // the sink never changes session state: no DISCARD ALL per batch
         };
         var slim = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString);
-        slim.EnableNetworkTypes();
         _source = slim.Build();
     }
 
