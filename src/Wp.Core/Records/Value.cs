@@ -57,6 +57,14 @@ internal readonly struct Value : IEquatable<Value>
         _bits = ((long)start << 32) | (uint)length;
     }
 
+    private Value(ValueKind kind, char[] chars, int start, int length)
+    {
+        _kind = kind;
+        _offset = 0;
+        _text = chars;
+        _bits = ((long)start << 32) | (uint)length;
+    }
+
     private Value(ValueKind kind, string text)
     {
         _kind = kind;
@@ -73,6 +81,9 @@ internal readonly struct Value : IEquatable<Value>
 
     public static Value String(string text) => new(ValueKind.String, text);
 
+    /// <summary>The string <c>chars[start..start+length]</c>; the caller never changes those chars afterwards.</summary>
+    public static Value String(char[] chars, int start, int length) => new(ValueKind.String, chars, start, length);
+
     public static Value Int(long value) => new(ValueKind.Int, value);
 
     public static Value Float(double value) => new(ValueKind.Float, BitConverter.DoubleToInt64Bits(value));
@@ -83,6 +94,9 @@ internal readonly struct Value : IEquatable<Value>
     public static Value Ip(ReadOnlyMemory<char> text) => new(ValueKind.Ip, text);
 
     public static Value Ip(string text) => new(ValueKind.Ip, text);
+
+    /// <summary>An IP address written <c>chars[start..start+length]</c> (validated, never changed afterwards).</summary>
+    public static Value Ip(char[] chars, int start, int length) => new(ValueKind.Ip, chars, start, length);
 
     /// <summary>A wall-clock time with no offset (taken as UTC where an instant is needed).</summary>
     public static Value DateTime(DateTime value) => new(ValueKind.DateTime, value.Ticks);

@@ -92,7 +92,10 @@ internal static partial class RescueEntryCodec
                 writer.WriteStringValue("t"u8);
                 if (value.Offset is { } offset)
                 {
-                    writer.WriteStringValue(new DateTimeOffset(value.AsDateTime, offset));
+                    // By hand, as the plain encoder writes it: a DateTimeOffset refuses offsets past
+                    // 14 h (values keep up to 18 h) and instants outside years 1-9999.
+                    Span<byte> text = stackalloc byte[MaxDateTimeBytes];
+                    writer.WriteStringValue(text[..PutOffset(text, PutDateTime(text, 0, value.AsDateTime), offset)]);
                 }
                 else
                 {

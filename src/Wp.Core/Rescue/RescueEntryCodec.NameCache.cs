@@ -30,32 +30,6 @@ internal static partial class RescueEntryCodec
             return Get(reader.ValueSpan, fromReader: true, ref reader);
         }
 
-        private readonly byte[]?[] _byPositionKeys = new byte[32][];
-        private readonly string?[] _byPositionNames = new string[32];
-
-        /// <summary>
-        /// The name of field <paramref name="index"/> of an entry, for unescaped ASCII bytes. Entries of
-        /// one file repeat their names in order, so the name at the same position of the previous
-        /// entry is checked first (one short compare, no hash).
-        /// </summary>
-        public string Get(int index, ReadOnlySpan<byte> ascii)
-        {
-            if (index < _byPositionKeys.Length)
-            {
-                if (_byPositionKeys[index] is { } key && ascii.SequenceEqual(key))
-                {
-                    return _byPositionNames[index]!;
-                }
-
-                var name = Get(ascii);
-                _byPositionKeys[index] = ascii.ToArray();
-                _byPositionNames[index] = name;
-                return name;
-            }
-
-            return Get(ascii);
-        }
-
         /// <summary>The name for unescaped ASCII bytes.</summary>
         public string Get(ReadOnlySpan<byte> ascii)
         {

@@ -47,8 +47,9 @@ internal static partial class RescueEntryCodec
                 return false;
             }
 
-            // [" name "," kind "," text "] + separators; numbers and times need at most 28.
-            size += field.Name.Length + field.Value.Text.Length + 40;
+            // ,[" name "," kind "," text "] is 13 bytes around name and text; an int adds at most 20
+            // digits, a time MaxDateTimeBytes and its quotes.
+            size += field.Name.Length + field.Value.Text.Length + 16 + MaxDateTimeBytes;
         }
 
         var buffer = output.GetSpan(size);
@@ -92,6 +93,9 @@ internal static partial class RescueEntryCodec
         output.Advance(pos);
         return true;
     }
+
+    /// <summary>The longest time text: <c>yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm</c>.</summary>
+    private const int MaxDateTimeBytes = 33;
 
     private static int Put(Span<byte> buffer, int pos, ReadOnlySpan<byte> bytes)
     {

@@ -52,6 +52,10 @@ internal static partial class RescueEntryCodec
     internal static bool TryDecodeWithReader(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record, out string? error) =>
         TryDecode(utf8Line, plainFastPath: false, out record, out error);
 
+    /// <summary>Only the plain fast path (for tests): false for every line it leaves to the JSON reader.</summary>
+    internal static bool TryDecodePlainOnly(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record) =>
+        TryDecodePlain(utf8Line, out record);
+
     private static bool TryDecode(ReadOnlySpan<byte> utf8Line, bool plainFastPath, [NotNullWhen(true)] out Record? record, out string? error)
     {
         try
