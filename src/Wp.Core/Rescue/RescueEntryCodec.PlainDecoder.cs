@@ -80,12 +80,24 @@ internal static partial class RescueEntryCodec
 
         public bool TryDecodeFields(ReadOnlySpan<byte> line, [NotNullWhen(true)] out Record? record)
         {
-            record = null;
-            var end = line.Length - 2; // the "]}"
-            var pos = 12;              // after {"v":1,"f":[
             EnsureSlab(line.Length + Vector128<byte>.Count);
             var slab = _slab;
             var slabStart = _slabUsed;
+            var decoded = TryDecodeFields(line, slab, slabStart, out record);
+            if (slab.Length > SlabChars)
+            {
+                // Made for one long entry: its record keeps it, this thread does not.
+                (_slab, _slabUsed) = ([], 0);
+            }
+
+            return decoded;
+        }
+
+        private bool TryDecodeFields(ReadOnlySpan<byte> line, char[] slab, int slabStart, [NotNullWhen(true)] out Record? record)
+        {
+            record = null;
+            var end = line.Length - 2; // the "]}"
+            var pos = 12;              // after {"v":1,"f":[
             var fields = new Record(_lastCount);
             var count = 0;
             while (pos < end)
@@ -104,7 +116,6 @@ internal static partial class RescueEntryCodec
                     return false;
                 }
 
-                Value value;
                 switch (kind)
                 {
                     case (byte)'s':
@@ -121,7 +132,7 @@ internal static partial class RescueEntryCodec
                                 goto default;
                             }
 
-                            value = kind == (byte)'s' ? Value.String(slab, _slabUsed, length) : Value.Ip(slab, _slabUsed, length);
+                            fields.Add(name, kind == (byte)'s' ? Value.String(slab, _slabUsed, length) : Value.Ip(slab, _slabUsed, length));
                             _slabUsed += length;
                             pos += length + 2;
                             break;
@@ -133,7 +144,7 @@ internal static partial class RescueEntryCodec
                             goto default;
                         }
 
-                        value = Value.Int(l);
+                        fields.Add(name, Value.Int(l));
                         break;
                     case (byte)'t':
                         if (!TryPlainDateTime(line, end, ref pos, out var ticks, out var offset))
@@ -141,17 +152,17 @@ internal static partial class RescueEntryCodec
                             goto default;
                         }
 
-                        value = Value.DateTime(new DateTime(ticks, DateTimeKind.Unspecified), offset);
+                        fields.Add(name, Value.DateTime(new DateTime(ticks, DateTimeKind.Unspecified), offset));
                         break;
                     case (byte)'b':
                         if (line[pos..end].StartsWith("true"u8))
                         {
-                            value = Value.Bool(true);
+                            fields.Add(name, Value.Bool(true));
                             pos += 4;
                         }
                         else if (line[pos..end].StartsWith("false"u8))
                         {
-                            value = Value.Bool(false);
+                            fields.Add(name, Value.Bool(false));
                             pos += 5;
                         }
                         else
@@ -161,7 +172,7 @@ internal static partial class RescueEntryCodec
 
                         break;
                     case (byte)'_' when line[pos..end].StartsWith("null"u8):
-                        value = Value.Ignore;
+                        fields.Add(name, Value.Ignore);
                         pos += 4;
                         break;
                     default:
@@ -175,7 +186,6 @@ internal static partial class RescueEntryCodec
                     return false;
                 }
 
-                fields.Add(name, value);
                 count++;
             }
 

@@ -285,6 +285,21 @@ public class RescuePlainDecoderTests
         }
     }
 
+    [Fact]
+    public void A_long_entry_keeps_its_text_and_the_entries_after_it_theirs()
+    {
+        var longText = string.Concat(Enumerable.Range(0, 50_000).Select(i => (char)('a' + (i % 26))));
+        var entries = new[] { "short one", longText, "after", longText[..30_000], "last" };
+        var records = entries.Select(text =>
+        {
+            RescueEntryCodec.TryDecodePlainOnly(Encoding.ASCII.GetBytes($"{{\"v\":1,\"f\":[[\"s\",\"s\",\"{text}\"],[\"n\",\"i\",7]]}}"), out var record)
+                .Should().BeTrue();
+            return record!;
+        }).ToList();
+
+        records.Select(r => r.Fields[0].Value.ToString()).Should().Equal(entries);
+    }
+
     [Theory]
     [InlineData("plain")]
     [InlineData("caf\u00e9")] // through the JSON writer
