@@ -19,12 +19,16 @@ namespace Wp.Core.Rescue;
 /// every double survives bit for bit.
 /// </summary>
 /// <remarks>
-/// Hot path (replay targets 1M+ entries/s): encoding goes through a reused <see cref="Utf8JsonWriter"/>
-/// into the caller's pooled buffer; decoding is one <see cref="Utf8JsonReader"/> pass, field names are
-/// interned through a small per-thread cache, and all string values of one entry share one char array.
+/// Hot path (replay targets 1M+ entries/s): the common entry (printable ASCII, no floats) is written
+/// and read by hand — reading is one pass over the bytes, names and kinds recognised by comparing each
+/// field's <c>,["name","kind",</c> with the previous entry's at the same position, string values
+/// widened into a per-thread char slab that many entries' values slice. Every other entry goes
+/// through a reused <see cref="Utf8JsonWriter"/> / one <see cref="Utf8JsonReader"/> pass (names
+/// interned through a small per-thread cache, an entry's strings sharing one char array); the hand
+/// paths accept only what those accept, with the same result (property tests hold them together).
 /// Strings are UTF-16 in memory and UTF-8 on disk: a lone surrogate (invalid UTF-16, which no UTF-8
 /// source can produce) is written as U+FFFD.
-/// <para>One file per job: this one has the entry points and the date-time text both decoders read;
+/// <para>One file per job: this one has the entry points and the date-time text the reader path reads;
 /// <c>RescueEntryCodec.PlainEncoder.cs</c>, <c>.JsonEncoder.cs</c>, <c>.PlainDecoder.cs</c>,
 /// <c>.JsonDecoder.cs</c> and <c>.NameCache.cs</c> the rest.</para>
 /// </remarks>
