@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Wp.Core.Records;
+using Wp.Core.Records.Formatting;
 using Wp.Core.Sinks.Database;
 
 namespace Wp.Core.Sinks.ClickHouse;
@@ -30,6 +31,7 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
     protected override bool TryEncodeRow(Record record, ChColumn[] columns, out string? error)
     {
         error = null;
+        var fields = FieldsOf(record, columns);
         for (var c = 0; c < columns.Length; c++)
         {
             if (c > 0)
@@ -38,7 +40,7 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
             }
 
             var column = columns[c];
-            if (!ColumnValues.TryFind(record, column.Name, out var value))
+            if (!ColumnValues.TryAt(record, fields[c], out var value))
             {
                 WriteMissing(column);
             }
@@ -52,6 +54,8 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
         Buffer.Write((byte)'\n');
         return true;
     }
+
+    protected override string NameOf(ChColumn column) => column.Name;
 
     private void WriteMissing(ChColumn column)
     {
@@ -91,7 +95,14 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
             case ColumnKind.Bool:
                 return ColumnValues.TryBool(value, out var b) && Formatted(b ? 1 : 0, default);
             case ColumnKind.Time:
-                return ColumnValues.TryTime(value, out var t) && Formatted(t, "yyyy-MM-dd HH:mm:ss");
+                if (!ColumnValues.TryTime(value, out var t))
+                {
+                    return false;
+                }
+
+                TextEscaping.WriteDateTime(Buffer.GetSpan(TextEscaping.DateTimeLength), t);
+                Buffer.Advance(TextEscaping.DateTimeLength);
+                return true;
             default:
                 WriteText(value);
                 return true;

@@ -20,6 +20,9 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
 {
     private readonly List<int> _rowEnds = [];
     private readonly SemaphoreSlim _inUse = new(1, 1);
+    private readonly FieldPositions _positions = new();
+    private TColumn[] _columns = [];
+    private string[] _names = [];
 
     protected PooledByteBuffer Buffer { get; } = new();
 
@@ -54,6 +57,21 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The field of each column in <paramref name="record"/>: its index, or -1 (see <see cref="ColumnValues.TryAt"/>).</summary>
+    protected ReadOnlySpan<int> FieldsOf(Record record, TColumn[] columns)
+    {
+        if (!ReferenceEquals(columns, _columns))
+        {
+            _columns = columns;
+            _names = Array.ConvertAll(columns, NameOf);
+        }
+
+        return _positions.Of(record, _names);
+    }
+
+    /// <summary>The column's name, which is the name of the field it takes.</summary>
+    protected abstract string NameOf(TColumn column);
 
     /// <summary>The bytes of rows [start, start+count).</summary>
     public ReadOnlyMemory<byte> Rows(int start, int count)

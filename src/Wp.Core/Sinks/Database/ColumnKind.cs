@@ -112,6 +112,13 @@ internal static class ColumnValues
         return value.Kind != ValueKind.Ignore;
     }
 
+    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="BatchEncoder{TColumn}"/>'s lookup, -1: none); false when there is none (SQL NULL).</summary>
+    public static bool TryAt(Record record, int index, out Value value)
+    {
+        value = index < 0 ? default : record.FieldSpan[index].Value;
+        return value.Kind != ValueKind.Ignore;
+    }
+
     /// <summary>An integer column's value: an integer, a decimal integer string, or a bool as 0/1.</summary>
     public static bool TryInt(in Value v, out long value)
     {
