@@ -78,7 +78,7 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
         switch (column.Kind)
         {
             case ColumnKind.Int:
-                return ColumnValues.TryInt(value, out var l) && Formatted(l, default);
+                return ColumnValues.TryInt(value, out var l) && WriteFormatted(l, default);
             case ColumnKind.Float:
                 if (!ColumnValues.TryFloat(value, out var d))
                 {
@@ -91,9 +91,9 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
                     return true;
                 }
 
-                return Formatted(d, "R");
+                return WriteFormatted(d, "R");
             case ColumnKind.Bool:
-                return ColumnValues.TryBool(value, out var b) && Formatted(b ? 1 : 0, default);
+                return ColumnValues.TryBool(value, out var b) && WriteFormatted(b ? 1 : 0, default);
             case ColumnKind.Time:
                 if (!ColumnValues.TryTime(value, out var t))
                 {
@@ -109,42 +109,15 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
         }
     }
 
-    private bool Formatted<T>(T value, ReadOnlySpan<char> format)
-        where T : IUtf8SpanFormattable
+    private void WriteText(in Value value) =>
+        WriteEscaped(value.Kind is ValueKind.String or ValueKind.Ip ? value.Text : value.ToString().AsSpan(), s_special, Escape);
+
+    private static byte Escape(char special) => special switch
     {
-        int written;
-        while (!value.TryFormat(Buffer.GetSpan(64), out written, format, CultureInfo.InvariantCulture))
-        {
-            Buffer.GetSpan(1024);
-        }
-
-        Buffer.Advance(written);
-        return true;
-    }
-
-    private void WriteText(in Value value)
-    {
-        var text = value.Kind is ValueKind.String or ValueKind.Ip ? value.Text : value.ToString().AsSpan();
-        while (!text.IsEmpty)
-        {
-            var special = text.IndexOfAny(s_special);
-            var plain = special < 0 ? text : text[..special];
-            Buffer.Advance(Encoding.UTF8.GetBytes(plain, Buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length))));
-            if (special < 0)
-            {
-                return;
-            }
-
-            Buffer.Write((byte)'\\');
-            Buffer.Write(text[special] switch
-            {
-                '\t' => (byte)'t',
-                '\n' => (byte)'n',
-                '\r' => (byte)'r',
-                '\0' => (byte)'0',
-                _ => (byte)'\\',
-            });
-            text = text[(special + 1)..];
-        }
-    }
+        '\t' => (byte)'t',
+        '\n' => (byte)'n',
+        '\r' => (byte)'r',
+        '\0' => (byte)'0',
+        _ => (byte)'\\',
+    };
 }
