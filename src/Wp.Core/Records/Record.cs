@@ -39,6 +39,9 @@ internal sealed class Record
     /// <summary>The field list itself, for the WPL matcher that fills a record in place; nothing else writes it.</summary>
     internal List<Field> FieldList => _fields;
 
+    /// <summary>The fields in place, for hot loops that must not copy each (32-byte) field struct.</summary>
+    internal ReadOnlySpan<Field> FieldSpan => CollectionsMarshal.AsSpan(_fields);
+
     /// <summary>The first field with this name, or null.</summary>
     public Field? Find(string name) => IndexOf(name) is >= 0 and var i ? _fields[i] : null;
 

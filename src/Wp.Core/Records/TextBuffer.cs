@@ -31,6 +31,24 @@ internal sealed class TextBuffer : IDisposable
     /// <summary>The text appended since <paramref name="start"/>, writable in place; valid until the next append.</summary>
     public Span<char> MutableFrom(int start) => _chars.AsSpan(start, _length - start);
 
+    /// <summary>
+    /// Room for at least <paramref name="count"/> more chars, written in place; <see cref="Advance"/>
+    /// then commits what was written. One capacity check for a run of short appends (the formatters'
+    /// per-field separators, names and quotes).
+    /// </summary>
+    public Span<char> GetSpan(int count)
+    {
+        if (_length + count > _chars.Length)
+        {
+            Grow(count);
+        }
+
+        return _chars.AsSpan(_length);
+    }
+
+    /// <summary>Commits <paramref name="count"/> chars written into the span <see cref="GetSpan"/> returned.</summary>
+    public void Advance(int count) => _length += count;
+
     public void Append(char c)
     {
         if (_length == _chars.Length)

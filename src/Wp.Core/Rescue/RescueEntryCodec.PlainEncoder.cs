@@ -13,6 +13,10 @@ internal static partial class RescueEntryCodec
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
         " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
+    /// <summary>The ASCII bytes outside <see cref="PlainAscii"/>: controls, DEL, <c>"</c> and <c>\</c>.</summary>
+    private static readonly SearchValues<byte> NotPlainBytes = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\', 0x7F]);
+
     /// <summary>
     /// The common case written by hand: every name and text is plain ASCII (<see cref="PlainAscii"/>) and
     /// no value is a float. The bytes are exactly what <see cref="EncodeWithWriter"/> writes (a test
@@ -36,13 +40,11 @@ internal static partial class RescueEntryCodec
             return true;
         }
 
-        var fields = record.Fields;
+        var fields = record.FieldSpan;
         var size = 16;
-        for (var i = 0; i < fields.Count; i++)
+        foreach (ref readonly var field in fields)
         {
-            var field = fields[i];
-            if (field.Value.Kind == ValueKind.Float || field.Name.AsSpan().ContainsAnyExcept(PlainAscii)
-                || field.Value.Text.ContainsAnyExcept(PlainAscii))
+            if (field.Value.Kind == ValueKind.Float)
             {
                 return false;
             }
@@ -52,22 +54,31 @@ internal static partial class RescueEntryCodec
             size += field.Name.Length + field.Value.Text.Length + 16 + MaxDateTimeBytes;
         }
 
+        // Names and texts are narrowed straight into place and checked there (one pass over bytes);
+        // nothing is committed until the whole entry is written, so a refusal leaves no trace.
         var buffer = output.GetSpan(size);
         var pos = Put(buffer, 0, "{\"v\":1,\"f\":["u8);
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < fields.Length; i++)
         {
-            var field = fields[i];
+            ref readonly var field = ref fields[i];
             var value = field.Value;
             pos = Put(buffer, pos, i == 0 ? "[\""u8 : ",[\""u8);
-            Ascii.FromUtf16(field.Name, buffer[pos..], out var nameBytes);
-            pos += nameBytes;
+            if (!TryPutPlain(buffer, ref pos, field.Name))
+            {
+                return false;
+            }
+
             switch (value.Kind)
             {
                 case ValueKind.String:
                 case ValueKind.Ip:
                     pos = Put(buffer, pos, value.Kind == ValueKind.String ? "\",\"s\",\""u8 : "\",\"ip\",\""u8);
-                    Ascii.FromUtf16(value.Text, buffer[pos..], out var textBytes);
-                    pos = Put(buffer, pos + textBytes, "\"]"u8);
+                    if (!TryPutPlain(buffer, ref pos, value.Text))
+                    {
+                        return false;
+                    }
+
+                    pos = Put(buffer, pos, "\"]"u8);
                     break;
                 case ValueKind.Int:
                     pos = Put(buffer, pos, "\",\"i\","u8);
@@ -96,6 +107,20 @@ internal static partial class RescueEntryCodec
 
     /// <summary>The longest time text: <c>yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm</c>.</summary>
     private const int MaxDateTimeBytes = 33;
+
+    /// <summary>Writes <paramref name="text"/> as ASCII at <paramref name="pos"/>; false when it is not plain (see <see cref="PlainAscii"/>).</summary>
+    private static bool TryPutPlain(Span<byte> buffer, ref int pos, ReadOnlySpan<char> text)
+    {
+        var destination = buffer[pos..];
+        if (Ascii.FromUtf16(text, destination, out var written) != OperationStatus.Done
+            || destination[..written].ContainsAny(NotPlainBytes))
+        {
+            return false;
+        }
+
+        pos += written;
+        return true;
+    }
 
     private static int Put(Span<byte> buffer, int pos, ReadOnlySpan<byte> bytes)
     {
@@ -127,17 +152,19 @@ internal static partial class RescueEntryCodec
     /// </summary>
     private static int PutDateTime(Span<byte> buffer, int pos, DateTime value)
     {
-        pos = Digits(buffer, pos, value.Year, 4);
+        var (year, month, day) = value; // the calendar date computed once, not once per part
+        var seconds = (int)(value.TimeOfDay.Ticks / TimeSpan.TicksPerSecond);
+        pos = Digits(buffer, pos, year, 4);
         buffer[pos++] = (byte)'-';
-        pos = Digits(buffer, pos, value.Month, 2);
+        pos = Digits(buffer, pos, month, 2);
         buffer[pos++] = (byte)'-';
-        pos = Digits(buffer, pos, value.Day, 2);
+        pos = Digits(buffer, pos, day, 2);
         buffer[pos++] = (byte)'T';
-        pos = Digits(buffer, pos, value.Hour, 2);
+        pos = Digits(buffer, pos, seconds / 3600, 2);
         buffer[pos++] = (byte)':';
-        pos = Digits(buffer, pos, value.Minute, 2);
+        pos = Digits(buffer, pos, seconds / 60 % 60, 2);
         buffer[pos++] = (byte)':';
-        pos = Digits(buffer, pos, value.Second, 2);
+        pos = Digits(buffer, pos, seconds % 60, 2);
         var fraction = (int)(value.Ticks % TimeSpan.TicksPerSecond);
         if (fraction != 0)
         {

@@ -168,16 +168,20 @@ public sealed class SinkProvidersTests
         record.Add("t", Value.DateTime(new DateTime(2019, 8, 6, 12, 12, 19), TimeSpan.FromHours(8)));
         record.Add("ip", Value.Ip("10.0.0.1"));
 
-        Get(record, "n", ColumnKind.Int).Should().Be(7L);
-        Get(record, "n", ColumnKind.Float).Should().Be(7.0);
-        Get(record, "n", ColumnKind.Text).Should().Be("7");
-        Get(record, "s", ColumnKind.Int).Should().Be(42L);
-        Get(record, "t", ColumnKind.Time).Should().Be(new DateTime(2019, 8, 6, 4, 12, 19, DateTimeKind.Utc));
-        Get(record, "ip", ColumnKind.Ip).Should().Be(System.Net.IPAddress.Parse("10.0.0.1"));
-        Get(record, "absent", ColumnKind.Int).Should().BeNull();
-        ColumnValues.TryGet(record, "word", ColumnKind.Int, out _, out var error).Should().BeFalse();
-        error.Should().Be("column 'word' (int) cannot take a string value");
-        ColumnValues.TryGet(record, "word", ColumnKind.Time, out _, out _).Should().BeFalse();
+        ColumnValues.TryInt(At(record, "n"), out var n).Should().BeTrue();
+        n.Should().Be(7L);
+        ColumnValues.TryFloat(At(record, "n"), out var f).Should().BeTrue();
+        f.Should().Be(7.0);
+        ColumnValues.TryInt(At(record, "s"), out var parsed).Should().BeTrue();
+        parsed.Should().Be(42L);
+        ColumnValues.TryTime(At(record, "t"), out var t).Should().BeTrue();
+        t.Should().Be(new DateTime(2019, 8, 6, 4, 12, 19, DateTimeKind.Utc));
+        ColumnValues.TryIp(At(record, "ip"), out var ip).Should().BeTrue();
+        ip.Should().Be(System.Net.IPAddress.Parse("10.0.0.1"));
+        ColumnValues.TryAt(record, record.IndexOf("absent"), out _).Should().BeFalse("a missing field is SQL NULL");
+        ColumnValues.TryInt(At(record, "word"), out _).Should().BeFalse();
+        ColumnValues.CannotTake("word", "Int", At(record, "word")).Should().Be("column 'word' (int) cannot take a string value");
+        ColumnValues.TryTime(At(record, "word"), out _).Should().BeFalse();
     }
 
     [Fact]
@@ -226,9 +230,9 @@ public sealed class SinkProvidersTests
         attempts.Should().Be(expectedAttempts);
     }
 
-    private static object? Get(Record record, string name, ColumnKind kind)
+    private static Value At(Record record, string name)
     {
-        ColumnValues.TryGet(record, name, kind, out var value, out var error).Should().BeTrue(error);
+        ColumnValues.TryAt(record, record.IndexOf(name), out var value).Should().BeTrue(name);
         return value;
     }
 }

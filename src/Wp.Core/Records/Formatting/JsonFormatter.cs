@@ -24,9 +24,8 @@ internal sealed class JsonFormatter : IRecordFormatter
 
         output.Append('{');
         var first = true;
-        for (var i = 0; i < record.Count; i++)
+        foreach (ref readonly var field in record.FieldSpan)
         {
-            var field = record[i];
             if (field.IsHidden)
             {
                 continue;

@@ -22,23 +22,15 @@ internal sealed class KvFormatter : IRecordFormatter
         }
 
         var first = true;
-        // Indexed loop: enumerating IReadOnlyList would box an enumerator per record.
-        for (var i = 0; i < record.Count; i++)
+        foreach (ref readonly var field in record.FieldSpan)
         {
-            var field = record[i];
             if (field.IsHidden)
             {
                 continue;
             }
 
-            if (!first)
-            {
-                output.Append(", ");
-            }
-
+            TextEscaping.AppendName(output, first ? default : ", ", field.Name, ": ");
             first = false;
-            output.Append(field.Name);
-            output.Append(": ");
             if (field.Value.Kind == ValueKind.String)
             {
                 TextEscaping.AppendQuoted(output, field.Value.Text);

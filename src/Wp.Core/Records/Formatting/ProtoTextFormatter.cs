@@ -22,17 +22,14 @@ internal sealed class ProtoTextFormatter : IRecordFormatter
         }
 
         output.Append('{');
-        for (var i = 0; i < record.Count; i++)
+        foreach (ref readonly var field in record.FieldSpan)
         {
-            var field = record[i];
             if (field.IsHidden)
             {
                 continue;
             }
 
-            output.Append(' ');
-            output.Append(field.Name);
-            output.Append(": ");
+            TextEscaping.AppendName(output, " ", field.Name, ": ");
             switch (field.Value.Kind)
             {
                 case ValueKind.String:

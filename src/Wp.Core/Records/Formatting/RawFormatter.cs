@@ -23,9 +23,8 @@ internal sealed class RawFormatter : IRecordFormatter
         }
 
         var first = true;
-        for (var i = 0; i < record.Count; i++)
+        foreach (ref readonly var field in record.FieldSpan)
         {
-            var field = record[i];
             if (field.IsHidden)
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace Wp.Core.Records.Formatting;
 
@@ -31,19 +32,39 @@ internal static class TextEscaping
     /// </summary>
     public static void AppendJsonString(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: true);
 
+    /// <summary>
+    /// Appends <paramref name="before"/>, <paramref name="name"/> and <paramref name="after"/> with one
+    /// capacity check: the separator, field name and colon every formatter writes before a value.
+    /// The name is written as it is (kv and proto-text do not quote names).
+    /// </summary>
+    public static void AppendName(TextBuffer output, ReadOnlySpan<char> before, string name, ReadOnlySpan<char> after)
+    {
+        var length = before.Length + name.Length + after.Length;
+        var destination = output.GetSpan(length);
+        before.CopyTo(destination);
+        name.CopyTo(destination[before.Length..]);
+        after.CopyTo(destination[(before.Length + name.Length)..]);
+        output.Advance(length);
+    }
+
     /// <summary>The one escaping loop behind both quoting styles; they differ only in the rare escapes.</summary>
     private static void AppendEscaped(TextBuffer output, ReadOnlySpan<char> text, bool json)
     {
+        var next = text.IndexOfAny(NeedsEscape);
+        if (next < 0)
+        {
+            // Nearly every value: nothing to escape, so quotes and text go in with one capacity check.
+            var destination = output.GetSpan(text.Length + 2);
+            destination[0] = '"';
+            text.CopyTo(destination[1..]);
+            destination[text.Length + 1] = '"';
+            output.Advance(text.Length + 2);
+            return;
+        }
+
         output.Append('"');
         while (true)
         {
-            var next = text.IndexOfAny(NeedsEscape);
-            if (next < 0)
-            {
-                output.Append(text);
-                break;
-            }
-
             output.Append(text[..next]);
             var c = text[next];
             switch (c)
@@ -77,28 +98,49 @@ internal static class TextEscaping
             }
 
             text = text[(next + 1)..];
+            next = text.IndexOfAny(NeedsEscape);
+            if (next < 0)
+            {
+                output.Append(text);
+                break;
+            }
         }
 
         output.Append('"');
     }
 
+    /// <summary>The length of <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
+    public const int DateTimeLength = 19;
+
     /// <summary>Appends <c>yyyy-MM-dd HH:mm:ss</c> (SPEC §7.2); sub-second precision is not printed.</summary>
     public static void AppendDateTime(TextBuffer output, DateTime value)
     {
-        // Written by hand: fixed width, no culture lookup, no format-string parsing.
-        Span<char> chars = stackalloc char[19];
-        WriteDigits(chars[..4], value.Year);
-        chars[4] = '-';
-        WriteDigits(chars.Slice(5, 2), value.Month);
-        chars[7] = '-';
-        WriteDigits(chars.Slice(8, 2), value.Day);
-        chars[10] = ' ';
-        WriteDigits(chars.Slice(11, 2), value.Hour);
-        chars[13] = ':';
-        WriteDigits(chars.Slice(14, 2), value.Minute);
-        chars[16] = ':';
-        WriteDigits(chars.Slice(17, 2), value.Second);
-        output.Append(chars);
+        WriteDateTime(output.GetSpan(DateTimeLength), value);
+        output.Advance(DateTimeLength);
+    }
+
+    /// <summary>
+    /// Writes <c>yyyy-MM-dd HH:mm:ss</c> into the first <see cref="DateTimeLength"/> chars, or UTF-8
+    /// bytes, of <paramref name="destination"/>. By hand: fixed width, no culture lookup, no format
+    /// string to parse, the calendar date computed once rather than once per part.
+    /// </summary>
+    public static void WriteDateTime<T>(Span<T> destination, DateTime value)
+        where T : IBinaryInteger<T>
+    {
+        var text = destination[..DateTimeLength];
+        var (year, month, day) = value;
+        var seconds = (int)(value.TimeOfDay.Ticks / TimeSpan.TicksPerSecond);
+        WriteDigits(text[..4], year);
+        text[4] = T.CreateTruncating('-');
+        WriteDigits(text.Slice(5, 2), month);
+        text[7] = T.CreateTruncating('-');
+        WriteDigits(text.Slice(8, 2), day);
+        text[10] = T.CreateTruncating(' ');
+        WriteDigits(text.Slice(11, 2), seconds / 3600);
+        text[13] = T.CreateTruncating(':');
+        WriteDigits(text.Slice(14, 2), seconds / 60 % 60);
+        text[16] = T.CreateTruncating(':');
+        WriteDigits(text.Slice(17, 2), seconds % 60);
     }
 
     /// <summary>Appends a bool as <c>true</c> or <c>false</c>.</summary>
@@ -140,11 +182,12 @@ internal static class TextEscaping
         output.Append('\n');
     }
 
-    private static void WriteDigits(Span<char> destination, int value)
+    private static void WriteDigits<T>(Span<T> destination, int value)
+        where T : IBinaryInteger<T>
     {
         for (var i = destination.Length - 1; i >= 0; i--)
         {
-            destination[i] = (char)('0' + (value % 10));
+            destination[i] = T.CreateTruncating('0' + (value % 10));
             value /= 10;
         }
     }

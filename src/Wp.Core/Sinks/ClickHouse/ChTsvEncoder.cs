@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Wp.Core.Records;
+using Wp.Core.Records.Formatting;
 using Wp.Core.Sinks.Database;
 
 namespace Wp.Core.Sinks.ClickHouse;
@@ -30,6 +31,7 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
     protected override bool TryEncodeRow(Record record, ChColumn[] columns, out string? error)
     {
         error = null;
+        var fields = FieldsOf(record, columns);
         for (var c = 0; c < columns.Length; c++)
         {
             if (c > 0)
@@ -38,7 +40,7 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
             }
 
             var column = columns[c];
-            if (!ColumnValues.TryFind(record, column.Name, out var value))
+            if (!ColumnValues.TryAt(record, fields[c], out var value))
             {
                 WriteMissing(column);
             }
@@ -52,6 +54,8 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
         Buffer.Write((byte)'\n');
         return true;
     }
+
+    protected override string NameOf(ChColumn column) => column.Name;
 
     private void WriteMissing(ChColumn column)
     {
@@ -74,7 +78,7 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
         switch (column.Kind)
         {
             case ColumnKind.Int:
-                return ColumnValues.TryInt(value, out var l) && Formatted(l, default);
+                return ColumnValues.TryInt(value, out var l) && WriteFormatted(l, default);
             case ColumnKind.Float:
                 if (!ColumnValues.TryFloat(value, out var d))
                 {
@@ -87,53 +91,33 @@ internal sealed class ChTsvEncoder : BatchEncoder<ChColumn>
                     return true;
                 }
 
-                return Formatted(d, "R");
+                return WriteFormatted(d, "R");
             case ColumnKind.Bool:
-                return ColumnValues.TryBool(value, out var b) && Formatted(b ? 1 : 0, default);
+                return ColumnValues.TryBool(value, out var b) && WriteFormatted(b ? 1 : 0, default);
             case ColumnKind.Time:
-                return ColumnValues.TryTime(value, out var t) && Formatted(t, "yyyy-MM-dd HH:mm:ss");
+                if (!ColumnValues.TryTime(value, out var t))
+                {
+                    return false;
+                }
+
+                TextEscaping.WriteDateTime(Buffer.GetSpan(TextEscaping.DateTimeLength), t);
+                Buffer.Advance(TextEscaping.DateTimeLength);
+                return true;
             default:
                 WriteText(value);
                 return true;
         }
     }
 
-    private bool Formatted<T>(T value, ReadOnlySpan<char> format)
-        where T : IUtf8SpanFormattable
+    private void WriteText(in Value value) =>
+        WriteEscaped(value.Kind is ValueKind.String or ValueKind.Ip ? value.Text : value.ToString().AsSpan(), s_special, Escape);
+
+    private static byte Escape(char special) => special switch
     {
-        int written;
-        while (!value.TryFormat(Buffer.GetSpan(64), out written, format, CultureInfo.InvariantCulture))
-        {
-            Buffer.GetSpan(1024);
-        }
-
-        Buffer.Advance(written);
-        return true;
-    }
-
-    private void WriteText(in Value value)
-    {
-        var text = value.Kind is ValueKind.String or ValueKind.Ip ? value.Text : value.ToString().AsSpan();
-        while (!text.IsEmpty)
-        {
-            var special = text.IndexOfAny(s_special);
-            var plain = special < 0 ? text : text[..special];
-            Buffer.Advance(Encoding.UTF8.GetBytes(plain, Buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length))));
-            if (special < 0)
-            {
-                return;
-            }
-
-            Buffer.Write((byte)'\\');
-            Buffer.Write(text[special] switch
-            {
-                '\t' => (byte)'t',
-                '\n' => (byte)'n',
-                '\r' => (byte)'r',
-                '\0' => (byte)'0',
-                _ => (byte)'\\',
-            });
-            text = text[(special + 1)..];
-        }
-    }
+        '\t' => (byte)'t',
+        '\n' => (byte)'n',
+        '\r' => (byte)'r',
+        '\0' => (byte)'0',
+        _ => (byte)'\\',
+    };
 }

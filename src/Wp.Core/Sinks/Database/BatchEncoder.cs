@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Wp.Core.Records;
 using Wp.Core.Rescue;
 using Wp.Core.Sinks.Runtime;
@@ -20,6 +23,9 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
 {
     private readonly List<int> _rowEnds = [];
     private readonly SemaphoreSlim _inUse = new(1, 1);
+    private readonly FieldPositions _positions = new();
+    private TColumn[] _columns = [];
+    private string[] _names = [];
 
     protected PooledByteBuffer Buffer { get; } = new();
 
@@ -54,6 +60,57 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The field of each column in <paramref name="record"/>: its index, or -1 (see <see cref="ColumnValues.TryAt"/>).</summary>
+    protected ReadOnlySpan<int> FieldsOf(Record record, TColumn[] columns)
+    {
+        if (!ReferenceEquals(columns, _columns))
+        {
+            _columns = columns;
+            _names = Array.ConvertAll(columns, NameOf);
+        }
+
+        return _positions.Of(record, _names);
+    }
+
+    /// <summary>Writes <paramref name="value"/> in its invariant UTF-8 form; true, for use in a condition.</summary>
+    protected bool WriteFormatted<T>(T value, ReadOnlySpan<char> format)
+        where T : IUtf8SpanFormattable
+    {
+        int written;
+        while (!value.TryFormat(Buffer.GetSpan(64), out written, format, CultureInfo.InvariantCulture))
+        {
+            Buffer.GetSpan(1024);
+        }
+
+        Buffer.Advance(written);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as UTF-8, each char of <paramref name="special"/> as a backslash
+    /// and the byte <paramref name="escape"/> gives for it (the text formats' escaping).
+    /// </summary>
+    protected void WriteEscaped(ReadOnlySpan<char> text, SearchValues<char> special, Func<char, byte> escape)
+    {
+        while (!text.IsEmpty)
+        {
+            var at = text.IndexOfAny(special);
+            var plain = at < 0 ? text : text[..at];
+            Buffer.Advance(Encoding.UTF8.GetBytes(plain, Buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length))));
+            if (at < 0)
+            {
+                return;
+            }
+
+            Buffer.Write((byte)'\\');
+            Buffer.Write(escape(text[at]));
+            text = text[(at + 1)..];
+        }
+    }
+
+    /// <summary>The column's name, which is the name of the field it takes.</summary>
+    protected abstract string NameOf(TColumn column);
 
     /// <summary>The bytes of rows [start, start+count).</summary>
     public ReadOnlyMemory<byte> Rows(int start, int count)

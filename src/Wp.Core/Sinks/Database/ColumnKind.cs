@@ -72,43 +72,10 @@ internal static class ColumnValues
         return result;
     }
 
-    /// <summary>
-    /// Converts the field <paramref name="name"/> of <paramref name="record"/> for a column of
-    /// <paramref name="kind"/>: null when the record lacks it (SQL NULL). False with a reason when
-    /// the value cannot be that kind (the record then goes to the error group).
-    /// </summary>
-    public static bool TryGet(Record record, string name, ColumnKind kind, out object? value, out string? error)
+    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="BatchEncoder{TColumn}"/>'s lookup, -1: none); false when there is none (SQL NULL).</summary>
+    public static bool TryAt(Record record, int index, out Value value)
     {
-        error = null;
-        value = null;
-        if (!TryFind(record, name, out var v))
-        {
-            return true;
-        }
-
-        var ok = kind switch
-        {
-            ColumnKind.Text => Box(v.ToString(), out value),
-            ColumnKind.Int => TryInt(v, out var l) && Box(l, out value),
-            ColumnKind.Float => TryFloat(v, out var d) && Box(v.Kind == ValueKind.Int ? v.AsInt : d, out value),
-            ColumnKind.Bool => TryBool(v, out var b) && Box(b, out value),
-            ColumnKind.Time => TryTime(v, out var t) && Box(t, out value),
-            ColumnKind.Ip => TryIp(v, out var ip) && Box(ip, out value),
-            _ => false,
-        };
-        if (!ok)
-        {
-            error = CannotTake(name, kind.ToString(), v);
-        }
-
-        return ok;
-    }
-
-    /// <summary>The first field named <paramref name="name"/> that has a value; false when the record has none (SQL NULL).</summary>
-    public static bool TryFind(Record record, string name, out Value value)
-    {
-        var i = record.IndexOf(name);
-        value = i < 0 ? default : record[i].Value;
+        value = index < 0 ? default : record.FieldSpan[index].Value;
         return value.Kind != ValueKind.Ignore;
     }
 
@@ -186,10 +153,4 @@ internal static class ColumnValues
     /// <summary>Why a column refuses a value (the message the error group gets).</summary>
     public static string CannotTake(string column, string type, in Value v) =>
         $"column '{column}' ({type.ToLowerInvariant()}) cannot take a {v.Kind.ToString().ToLowerInvariant()} value";
-
-    private static bool Box<T>(T value, out object? boxed)
-    {
-        boxed = value;
-        return true;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using MySqlConnector;
 using Wp.Core.Records;
 using Wp.Core.Sinks.Database;
@@ -43,8 +41,9 @@ internal sealed class MySqlSinkBackend : ISinkBackend
 
     private readonly DatabaseSinkOptions _options;
     private readonly string _connectionString;
-    private TableColumn[]? _columns;
-    private HashSet<string> _inet6Columns = new(StringComparer.OrdinalIgnoreCase);
+    private readonly MySqlRowEncoder _encoder = new();
+    private MySqlColumn[]? _columns;
+    private string? _insert;
 
     public MySqlSinkBackend(DatabaseSinkOptions options)
     {
@@ -67,7 +66,10 @@ internal sealed class MySqlSinkBackend : ISinkBackend
 
     private string Label => $"table {_options.Table}";
 
-    public async ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => WriteBatchAsync(batch, cancellationToken), cancellationToken);
+
+    private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -78,18 +80,23 @@ internal sealed class MySqlSinkBackend : ISinkBackend
         {
             await using var connection = await OpenAsync(cancellationToken);
             var columns = _columns ??= await ResolveColumnsAsync(connection, batch, cancellationToken);
-            var rows = RowBatch.From(batch, columns, Label);
+            _insert ??= $"INSERT INTO `{_options.Table}` ({string.Join(", ", columns.Select(c => $"`{c.Name}`"))}) VALUES ";
+            _encoder.Encode(batch, columns, Label);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             await RejectIsolation.RunAsync(
-                rows.Rows.Count,
-                (start, length) => TryInsertAsync(connection, tx, columns, rows.Rows, start, length, cancellationToken),
-                (index, message) => rows.Rejected.Add(new RejectedRecord(rows.Records[index], $"{Label}: {message}")));
+                _encoder.RowCount,
+                (start, length) => TryInsertAsync(connection, tx, start, length, cancellationToken),
+                (index, message) => _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[index], $"{Label}: {message}")));
             await tx.CommitAsync(cancellationToken);
-            rows.ThrowIfRejected();
+            if (_encoder.Rejected.Count > 0)
+            {
+                throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+            }
         }
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {
             _columns = null;
+            _insert = null;
             await MySqlConnection.ClearAllPoolsAsync(CancellationToken.None); // a restarted server leaves broken pooled connections
             throw ex as SinkUnavailableException ?? new SinkUnavailableException($"mysql: {ex.Message}", ex);
         }
@@ -112,7 +119,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _encoder.DisposeAsync();
 
     private async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -133,37 +140,9 @@ internal sealed class MySqlSinkBackend : ISinkBackend
 
     // One attempt of the bisection: INSERT rows [start, start+length). A refused value fails only
     // this statement (InnoDB statement rollback); the transaction and earlier slices stay.
-    private async Task<string?> TryInsertAsync(
-        MySqlConnection connection, MySqlTransaction tx, TableColumn[] columns, List<object?[]> rows, int start, int length, CancellationToken cancellationToken)
+    private async Task<string?> TryInsertAsync(MySqlConnection connection, MySqlTransaction tx, int start, int length, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder();
-        sql.Append("INSERT INTO `").Append(_options.Table).Append("` (");
-        sql.AppendJoin(", ", columns.Select(c => $"`{c.Name}`")).Append(") VALUES ");
-        await using var command = new MySqlCommand { Connection = connection, Transaction = tx };
-        var p = 0;
-        for (var r = start; r < start + length; r++)
-        {
-            sql.Append(r == start ? "(" : ",(");
-            var row = rows[r];
-            for (var c = 0; c < columns.Length; c++)
-            {
-                var name = "@p" + p++;
-                sql.Append(c == 0 ? name : "," + name);
-                command.Parameters.Add(new MySqlParameter(name, row[c] switch
-                {
-                    null => DBNull.Value,
-                    // INET6 takes an IPv4 address only in its IPv4-mapped form.
-                    IPAddress ip when ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && _inet6Columns.Contains(columns[c].Name) => ip.MapToIPv6().ToString(),
-                    IPAddress ip => ip.ToString(),
-                    DateTime t => t,
-                    var v => v,
-                }));
-            }
-
-            sql.Append(')');
-        }
-
-        command.CommandText = sql.ToString();
+        await using var command = new MySqlCommand(_encoder.Statement(_insert!, start, length), connection, tx);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -175,7 +154,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
         }
     }
 
-    private async Task<TableColumn[]> ResolveColumnsAsync(MySqlConnection connection, IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    private async Task<MySqlColumn[]> ResolveColumnsAsync(MySqlConnection connection, IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (_options.CreateTable)
         {
@@ -194,24 +173,18 @@ internal sealed class MySqlSinkBackend : ISinkBackend
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var catalog = new List<TableColumn>();
+        var catalog = new List<MySqlColumn>();
         await using (var command = new MySqlCommand(
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = @t ORDER BY ordinal_position",
             connection))
         {
             command.Parameters.AddWithValue("@t", _options.Table);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var inet6 = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             while (await reader.ReadAsync(cancellationToken))
             {
-                catalog.Add(new TableColumn(reader.GetString(0), KindOf(reader.GetString(1))));
-                if (string.Equals(reader.GetString(1), "inet6", StringComparison.OrdinalIgnoreCase))
-                {
-                    inet6.Add(reader.GetString(0));
-                }
+                var type = reader.GetString(1);
+                catalog.Add(new MySqlColumn(reader.GetString(0), type, KindOf(type), string.Equals(type, "inet6", StringComparison.OrdinalIgnoreCase)));
             }
-
-            _inet6Columns = inet6;
         }
 
         if (catalog.Count == 0)
@@ -224,7 +197,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
             return [.. catalog];
         }
 
-        return wanted.Select(w => catalog.Find(c => string.Equals(c.Name, w, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found
+        return wanted.Select(w => catalog.Find(c => string.Equals(c.Name, w, StringComparison.OrdinalIgnoreCase)) is { } found
             ? found
             : throw new SinkUnavailableException($"mysql: table '{_options.Table}' has no column '{w}'")).ToArray();
     }
@@ -240,7 +213,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
         _ => "TEXT",
     };
 
-    private static ColumnKind KindOf(string dataType) => dataType.ToLowerInvariant() switch
+    internal static ColumnKind KindOf(string dataType) => dataType.ToLowerInvariant() switch
     {
         "tinyint" or "smallint" or "mediumint" or "int" or "bigint" => ColumnKind.Int,
         "float" or "double" or "decimal" => ColumnKind.Float,

@@ -34,9 +34,11 @@ internal sealed class PgCopyEncoder : BatchEncoder<PgColumn>
     {
         error = null;
         WriteInt16((short)columns.Length);
-        foreach (var column in columns)
+        var fields = FieldsOf(record, columns);
+        for (var c = 0; c < columns.Length; c++)
         {
-            if (!ColumnValues.TryFind(record, column.Name, out var value))
+            var column = columns[c];
+            if (!ColumnValues.TryAt(record, fields[c], out var value))
             {
                 WriteInt32(-1); // NULL
                 continue;
@@ -54,6 +56,8 @@ internal sealed class PgCopyEncoder : BatchEncoder<PgColumn>
 
         return true;
     }
+
+    protected override string NameOf(PgColumn column) => column.Name;
 
     private bool TryWriteValue(PgColumn column, in Value value)
     {
