@@ -3,7 +3,7 @@
 # each database's own bulk loader on the same rows, in the same run; and wprescue replaying 10^5
 # rescued rows into PostgreSQL.
 #
-# Usage: bench/db.sh [ROWS] [RUNS]     (defaults 200000 3; env BULK_BATCH, default 8192). Needs dist/bin (./build.sh) and the
+# Usage: bench/db.sh [ROWS] [RUNS]     (defaults 200000 3; env BULK_BATCH, default 8192; BENCH_BIN). Needs dist/bin (./build.sh) and the
 # Debian packages postgresql, mariadb-server, clickhouse-server (+ clickhouse-client); run as root
 # (PostgreSQL runs as user postgres, MariaDB as mysql). Throwaway servers on 127.0.0.1, temp folders.
 #
@@ -23,7 +23,7 @@ ROWS="${1:-200000}"
 RUNS="${2:-3}"
 REPLAY_ROWS="${REPLAY_ROWS:-100000}"
 BULK_BATCH="${BULK_BATCH:-8192}"
-PATH="$ROOT/dist/bin:$PATH"
+PATH="${BENCH_BIN:-$ROOT/dist/bin}:$PATH" # BENCH_BIN=DIR: the tools in DIR instead (e.g. an earlier build, for a before/after)
 for tool in wparse wprescue psql mariadb clickhouse-client; do
   command -v "$tool" >/dev/null || { echo "bench/db.sh: $tool not found" >&2; exit 2; }
 done

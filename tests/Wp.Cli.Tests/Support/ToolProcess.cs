@@ -31,9 +31,15 @@ internal sealed partial class ToolProcess : IDisposable
 
     public string StdErr { get { lock (_stderr) { return _stderr.ToString(); } } }
 
+    private const string EnvPath = "/usr/bin/env";
+
     public static ToolProcess Start(string tool, string workRoot, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var info = new ProcessStartInfo(Path.Combine(RepoPaths.Bin, tool))
+        // Through `env --default-signal=INT` on Linux: a test run started in the background of a script
+        // (`./build.sh test &`) inherits SIGINT as ignored, and so would every tool it starts, which would
+        // then never see the SIGINT the stop tests send. env resets it and execs the tool (same pid).
+        var resetSigInt = OperatingSystem.IsLinux() && File.Exists(EnvPath);
+        var info = new ProcessStartInfo(resetSigInt ? EnvPath : Path.Combine(RepoPaths.Bin, tool))
         {
             WorkingDirectory = workRoot,
             RedirectStandardOutput = true,
@@ -41,6 +47,12 @@ internal sealed partial class ToolProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (resetSigInt)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(Path.Combine(RepoPaths.Bin, tool));
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

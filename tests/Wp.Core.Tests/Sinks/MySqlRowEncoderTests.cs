@@ -40,6 +40,26 @@ public sealed class MySqlRowEncoderTests
     }
 
     [Theory]
+    [InlineData(long.MaxValue, new[] { 0, 4 })]
+    [InlineData(11, new[] { 0, 2, 2, 1, 3, 1 })]
+    [InlineData(9, new[] { 0, 2, 2, 1, 3, 1 })]
+    [InlineData(8, new[] { 0, 1, 1, 1, 2, 1, 3, 1 })]
+    [InlineData(3, new[] { 0, 1, 1, 1, 2, 1, 3, 1 })]
+    public void Rows_go_in_runs_no_longer_than_the_statement_limit_and_a_longer_row_runs_alone(long maxBytes, int[] runs)
+    {
+        var encoder = new MySqlRowEncoder();
+        var rows = new[] { 1L, 22, 333, 4444 }.Select(n => // rows of 4, 5, 6 and 7 bytes: "(1),"
+        {
+            var record = new Record();
+            record.Add("n", Value.Int(n));
+            return record;
+        }).ToList();
+        encoder.Encode(rows, [Column("n", "bigint")], "table t");
+
+        encoder.Runs(maxBytes).SelectMany(r => new[] { r.Start, r.Count }).Should().Equal(runs);
+    }
+
+    [Theory]
     [InlineData("n", "bigint", "column 'n' (bigint) cannot take a string value")]
     [InlineData("nan", "double", "column 'nan' (double) cannot take a float value")]
     [InlineData("n", "datetime", "column 'n' (datetime) cannot take a string value")]

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 using Wp.Core.Records;
 using Wp.Core.Records.Formatting;
 using Wp.Core.Sinks.Database;

@@ -112,6 +112,30 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
     /// <summary>The column's name, which is the name of the field it takes.</summary>
     protected abstract string NameOf(TColumn column);
 
+    /// <summary>
+    /// The encoded rows in consecutive runs of at most <paramref name="maxBytes"/> bytes each (a row
+    /// longer than that is a run of its own): one statement each where the server limits a statement's size.
+    /// </summary>
+    public IEnumerable<(int Start, int Count)> Runs(long maxBytes)
+    {
+        var start = 0;
+        var from = 0;
+        for (var row = 0; row < _rowEnds.Count; row++)
+        {
+            if (row > start && _rowEnds[row] - from > maxBytes)
+            {
+                yield return (start, row - start);
+                start = row;
+                from = _rowEnds[row - 1];
+            }
+        }
+
+        if (start < _rowEnds.Count)
+        {
+            yield return (start, _rowEnds.Count - start);
+        }
+    }
+
     /// <summary>The bytes of rows [start, start+count).</summary>
     public ReadOnlyMemory<byte> Rows(int start, int count)
     {

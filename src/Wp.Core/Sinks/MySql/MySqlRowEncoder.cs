@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Wp.Core.Records;

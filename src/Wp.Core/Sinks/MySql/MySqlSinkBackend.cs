@@ -44,6 +44,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
     private readonly MySqlRowEncoder _encoder = new();
     private MySqlColumn[]? _columns;
     private string? _insert;
+    private long _maxRowBytes = long.MaxValue; // per statement: half the server's max_allowed_packet
 
     public MySqlSinkBackend(DatabaseSinkOptions options)
     {
@@ -83,10 +84,14 @@ internal sealed class MySqlSinkBackend : ISinkBackend
             _insert ??= $"INSERT INTO `{_options.Table}` ({string.Join(", ", columns.Select(c => $"`{c.Name}`"))}) VALUES ";
             _encoder.Encode(batch, columns, Label);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            await RejectIsolation.RunAsync(
-                _encoder.RowCount,
-                (start, length) => TryInsertAsync(connection, tx, start, length, cancellationToken),
-                (index, message) => _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[index], $"{Label}: {message}")));
+            foreach (var (first, count) in _encoder.Runs(_maxRowBytes))
+            {
+                await RejectIsolation.RunAsync(
+                    count,
+                    (start, length) => TryInsertAsync(connection, tx, first + start, length, cancellationToken),
+                    (index, message) => _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[first + index], $"{Label}: {message}")));
+            }
+
             await tx.CommitAsync(cancellationToken);
             if (_encoder.Rejected.Count > 0)
             {
@@ -156,6 +161,13 @@ internal sealed class MySqlSinkBackend : ISinkBackend
 
     private async Task<MySqlColumn[]> ResolveColumnsAsync(MySqlConnection connection, IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
+        // A statement longer than max_allowed_packet is refused like an outage, batch after batch:
+        // a large batch is sent as several INSERTs of the same transaction instead.
+        await using (var limit = new MySqlCommand("SELECT @@max_allowed_packet", connection))
+        {
+            _maxRowBytes = Convert.ToInt64(await limit.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) / 2;
+        }
+
         if (_options.CreateTable)
         {
             string version;
