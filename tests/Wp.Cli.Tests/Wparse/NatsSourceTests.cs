@@ -39,7 +39,9 @@ public sealed class NatsSourceTests(NatsServer server)
             var seqs = instances.SelectMany(r => NetWorkRoot.Seqs(r.Output)).ToList();
             seqs.Should().HaveCount(Messages, "graceful stops acknowledge exactly what was stored");
             seqs.Order().Should().Equal(Enumerable.Range(0, Messages).Select(i => (long)i));
-            instances.Should().AllSatisfy(r => r.Output.Should().NotBeEmpty("the durable shares the messages"));
+            // Shared, not copied: exactly once above with several instances storing. Not all three: under
+            // load the consumer may hand one instance nothing before the others drain it (seen: a flaky test).
+            instances.Count(r => r.Output.Length > 0).Should().BeGreaterThanOrEqualTo(2, "the durable shares the messages");
         }
         finally
         {
