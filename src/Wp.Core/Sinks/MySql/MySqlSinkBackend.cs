@@ -6,8 +6,9 @@ using Wp.Core.Sinks.Runtime;
 namespace Wp.Core.Sinks.MySql;
 
 /// <summary>
-/// Writes each batch to a MySQL or MariaDB table with one multi-row INSERT inside one transaction
-/// (SPEC §7.4).
+/// Writes each batch to a MySQL or MariaDB table as a multi-row INSERT of literal values
+/// (<see cref="MySqlRowEncoder"/>) inside one transaction — several INSERTs when the rows pass half
+/// the server's max_allowed_packet (docs/configuration.md).
 /// </summary>
 /// <remarks>
 /// <para><b>Outage vs bad data.</b> The session runs in strict mode (a value a column cannot take
