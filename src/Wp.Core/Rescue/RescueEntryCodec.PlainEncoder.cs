@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Wp.Core.Records;
+using Wp.Core.Records.Formatting;
 
 namespace Wp.Core.Rescue;
 
@@ -152,19 +153,10 @@ internal static partial class RescueEntryCodec
     /// </summary>
     private static int PutDateTime(Span<byte> buffer, int pos, DateTime value)
     {
-        var (year, month, day) = value; // the calendar date computed once, not once per part
-        var seconds = (int)(value.TimeOfDay.Ticks / TimeSpan.TicksPerSecond);
-        pos = Digits(buffer, pos, year, 4);
-        buffer[pos++] = (byte)'-';
-        pos = Digits(buffer, pos, month, 2);
-        buffer[pos++] = (byte)'-';
-        pos = Digits(buffer, pos, day, 2);
-        buffer[pos++] = (byte)'T';
-        pos = Digits(buffer, pos, seconds / 3600, 2);
-        buffer[pos++] = (byte)':';
-        pos = Digits(buffer, pos, seconds / 60 % 60, 2);
-        buffer[pos++] = (byte)':';
-        pos = Digits(buffer, pos, seconds % 60, 2);
+        // The text formats' date and time, with ISO 8601's 'T' between them.
+        TextEscaping.WriteDateTime(buffer[pos..], value);
+        buffer[pos + 10] = (byte)'T';
+        pos += TextEscaping.DateTimeLength;
         var fraction = (int)(value.Ticks % TimeSpan.TicksPerSecond);
         if (fraction != 0)
         {
