@@ -4,7 +4,7 @@ using Wp.Core.Wpl;
 namespace Wp.Core.Config;
 
 /// <summary>
-/// Loads and validates a work root's whole configuration (SPEC §2–§7, §11) once, at start-up.
+/// Loads and validates a work root's whole configuration (docs/configuration.md) once, at start-up.
 /// </summary>
 internal static class ProjectLoader
 {
@@ -273,7 +273,7 @@ internal static class ProjectLoader
         return groups;
     }
 
-    /// <summary>Sink names are unique across all groups (SPEC §6.2): rescue files are routed back by them.</summary>
+    /// <summary>Sink names are unique across all groups (docs/configuration.md, sink groups): rescue files are routed back by them.</summary>
     private static void CheckUniqueNames(IEnumerable<SinkGroupOptions> groups, ConfigProblems problems)
     {
         var seen = new Dictionary<string, SinkOptions>(StringComparer.Ordinal);

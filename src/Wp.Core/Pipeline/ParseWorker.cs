@@ -8,7 +8,7 @@ namespace Wp.Core.Pipeline;
 
 /// <summary>
 /// One parse worker: takes line batches, matches each line against the WPL rules, applies the rule
-/// path's OML model, and posts per-group chunks to the outlets (SPEC §5.3–§5.6). Several workers
+/// path's OML model, and posts per-group chunks to the outlets (docs/wpl.md, docs/oml.md). Several workers
 /// run at once; everything they share is read-only or counted with Interlocked.
 /// </summary>
 internal sealed class ParseWorker

@@ -13,10 +13,10 @@ namespace Wp.Core.Pipeline;
 /// <summary>
 /// The one writer of a sink: takes record chunks from its bounded channel, cuts them into batches
 /// of <c>batch_size</c> (or whatever arrived within <c>batch_timeout_ms</c>) and hands each batch to
-/// the sink's <see cref="SinkRuntime"/>, which owns failure handling (SPEC §6.3, §8).
+/// the sink's <see cref="SinkRuntime"/>, which owns failure handling (README "Sinks", "wprescue").
 /// </summary>
 /// <remarks>
-/// Acknowledgement (SPEC §4.1): each chunk may carry the <see cref="AckTicket"/> of the input it
+/// Acknowledgement (docs/restarts.md): each chunk may carry the <see cref="AckTicket"/> of the input it
 /// came from, held once for this sink by <see cref="PostAsync(IReadOnlyList{Record}, AckTicket?, CancellationToken)"/>.
 /// After a batch holding a chunk's last record is written, the worker flushes the sink and then
 /// releases that hold — so a source's position never passes records this sink has not stored

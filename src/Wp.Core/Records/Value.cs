@@ -101,7 +101,7 @@ internal readonly struct Value : IEquatable<Value>
     /// <summary>A wall-clock time with no offset (taken as UTC where an instant is needed).</summary>
     public static Value DateTime(DateTime value) => new(ValueKind.DateTime, value.Ticks);
 
-    /// <summary>A wall-clock time as written, with the UTC offset it was written with (SPEC §5.4); offsets beyond ±18 h are dropped.</summary>
+    /// <summary>A wall-clock time as written, with the UTC offset it was written with (docs/configuration.md, database sinks); offsets beyond ±18 h are dropped.</summary>
     public static Value DateTime(DateTime wallClock, TimeSpan? offset) =>
         offset is { } o && Math.Abs(o.TotalMinutes) <= 18 * 60
             ? new(ValueKind.DateTime, wallClock.Ticks, (short)(o.TotalMinutes + OffsetBias))

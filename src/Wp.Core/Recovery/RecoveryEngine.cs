@@ -9,7 +9,7 @@ using Wp.Core.Stats;
 
 namespace Wp.Core.Recovery;
 
-/// <summary>What the wprescue command line asks for (SPEC §9.1, §10).</summary>
+/// <summary>What the wprescue command line asks for (README "wprescue").</summary>
 /// <param name="Root">The work root.</param>
 /// <param name="Daemon">Keep scanning until signalled (<c>daemon</c>/<c>work</c>); false = <c>batch</c>.</param>
 /// <param name="StatSec">Stat window from <c>--stat</c>; null keeps <c>[stat] window_sec</c>.</param>
@@ -18,7 +18,7 @@ namespace Wp.Core.Recovery;
 internal sealed record RecoveryOptions(WorkRoot Root, bool Daemon, int? StatSec, bool PrintStat, long? SpeedLimit);
 
 /// <summary>
-/// Runs wprescue (SPEC §9): take the instance lock, adopt orphaned <c>.dat.lock</c> files, then pick
+/// Runs wprescue (README "wprescue"): take the instance lock, adopt orphaned <c>.dat.lock</c> files, then pick
 /// and replay sealed rescue files one at a time — rescanning after each — until stopped
 /// (<c>daemon</c>) or idle for <c>idle_exit_sec</c> (<c>batch</c>).
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed record RecoveryOptions(WorkRoot Root, bool Daemon, int? StatSec,
 /// first. Each sink's runtime is created on its first file, in replay mode, and kept for the run.</para>
 /// <para><b>Batch exit.</b> "Idle" means no progress (no checkpoint moved, no file finished) for
 /// <c>idle_exit_sec</c>: an empty folder, only unreplayable files, or a target that stays down. Exit 0
-/// when no <c>.dat</c> is left, 5 when some are (SPEC §13). A stop signal exits 0 in both modes.</para>
+/// when no <c>.dat</c> is left, 5 when some are (README "Exit codes"). A stop signal exits 0 in both modes.</para>
 /// </remarks>
 internal sealed class RecoveryEngine
 {

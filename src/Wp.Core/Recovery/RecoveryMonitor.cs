@@ -7,7 +7,7 @@ using Wp.Core.Sinks.Runtime;
 namespace Wp.Core.Recovery;
 
 /// <summary>
-/// Writes wprescue's stat records to the <c>monitor</c> infra group (SPEC §10), so monitoring shows
+/// Writes wprescue's stat records to the <c>monitor</c> infra group (docs/restarts.md, stat windows), so monitoring shows
 /// recovery progress. File sinks append under a lock, so this is safe while wparse writes the same
 /// monitor file. A failing monitor sink is logged and skipped: monitoring never stops a replay.
 /// </summary>

@@ -39,7 +39,7 @@ internal enum ReplayStatus
 /// <param name="Error">The failure, for <see cref="ReplayStatus.TargetFailed"/> and <see cref="ReplayStatus.LocalFailure"/>.</param>
 internal sealed record ReplayResult(ReplayStatus Status, FilePosition Position, bool Progressed, string? Error);
 
-/// <summary>Settings of the replay loop (SPEC §3 <c>[rescue]</c>, <c>speed_limit</c>).</summary>
+/// <summary>Settings of the replay loop (docs/configuration.md: <c>[rescue]</c>, <c>speed_limit</c>).</summary>
 internal sealed record ReplayerOptions
 {
     /// <summary>The rescue folder (resolved); the quarantine is its <c>bad/</c> sub-folder.</summary>
@@ -58,7 +58,7 @@ internal sealed record ReplayerOptions
 }
 
 /// <summary>
-/// Replays one sealed rescue file into its sink (SPEC §9.4–§9.6): from the checkpointed offset,
+/// Replays one sealed rescue file into its sink (README "wprescue"): from the checkpointed offset,
 /// decode each entry and hand the records, in batches, to that sink's <see cref="SinkRuntime"/> only
 /// — which runs in replay mode (<see cref="SinkRuntimeOptions.DivertOnFailure"/> off), so wprescue
 /// never writes rescue files itself.

@@ -6,7 +6,7 @@ using Wp.Core.Records;
 namespace Wp.Core.Rescue;
 
 /// <summary>
-/// Rescue entries (SPEC §8.3): one JSON object per line, versioned and self-describing.
+/// Rescue entries (docs/configuration.md, rescue files): one JSON object per line, versioned and self-describing.
 /// <code>
 /// {"v":1,"f":[["sip","ip","10.0.0.1"],["status","i",200],["msg","s","GET /"]]}
 /// {"v":1,"raw":"an unparsed line"}

@@ -1,7 +1,7 @@
 namespace Wp.Core.Records.Formatting;
 
 /// <summary>
-/// <c>{"sip":"10.0.0.1","status":200,"msg":"GET /"}</c> (SPEC §7.2): one JSON object per line.
+/// <c>{"sip":"10.0.0.1","status":200,"msg":"GET /"}</c> (docs/configuration.md, output formats): one JSON object per line.
 /// Names and strings are JSON-escaped; IPs and datetimes are JSON strings; ints and bools bare;
 /// finite floats bare (round-trip form), and NaN/±Infinity — which JSON cannot express — as
 /// <c>null</c>. A record with no visible field is <c>{}</c>. Stateless: one shared instance.

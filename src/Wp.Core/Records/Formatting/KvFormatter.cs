@@ -1,7 +1,7 @@
 namespace Wp.Core.Records.Formatting;
 
 /// <summary>
-/// <c>sip: 10.0.0.1, status: 200, msg: "GET /"</c> (SPEC §7.2). Strings are quoted and escaped
+/// <c>sip: 10.0.0.1, status: 200, msg: "GET /"</c> (docs/configuration.md, output formats). Strings are quoted and escaped
 /// (see <see cref="TextEscaping.AppendQuoted"/>); ints, floats, bools, IPs and datetimes are bare.
 /// Field names are written as they are. Stateless: one shared instance, safe across threads.
 /// </summary>

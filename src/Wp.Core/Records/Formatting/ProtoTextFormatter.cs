@@ -1,7 +1,7 @@
 namespace Wp.Core.Records.Formatting;
 
 /// <summary>
-/// <c>{ sip: "10.0.0.1" status: 200 msg: "GET /" }</c> (SPEC §7.2). Strings, IPs and datetimes
+/// <c>{ sip: "10.0.0.1" status: 200 msg: "GET /" }</c> (docs/configuration.md, output formats). Strings, IPs and datetimes
 /// are quoted and escaped like kv; ints, floats and bools are bare. A record with no visible
 /// field is <c>{ }</c>. Stateless: one shared instance, safe across threads.
 /// </summary>

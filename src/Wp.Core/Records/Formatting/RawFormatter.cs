@@ -1,7 +1,7 @@
 namespace Wp.Core.Records.Formatting;
 
 /// <summary>
-/// Visible values joined by single spaces, nothing quoted or escaped (SPEC §7.2); datetimes as
+/// Visible values joined by single spaces, nothing quoted or escaped (docs/configuration.md, output formats); datetimes as
 /// <c>yyyy-MM-dd HH:mm:ss</c>. Lossy by design: a string holding a space or a newline is written
 /// verbatim, so it cannot be split back into fields (and a newline inside a value splits the
 /// line). Stateless: one shared instance, safe across threads.

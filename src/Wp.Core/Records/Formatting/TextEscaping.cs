@@ -112,7 +112,7 @@ internal static class TextEscaping
     /// <summary>The length of <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
     public const int DateTimeLength = 19;
 
-    /// <summary>Appends <c>yyyy-MM-dd HH:mm:ss</c> (SPEC §7.2); sub-second precision is not printed.</summary>
+    /// <summary>Appends <c>yyyy-MM-dd HH:mm:ss</c> (docs/configuration.md, output formats); sub-second precision is not printed.</summary>
     public static void AppendDateTime(TextBuffer output, DateTime value)
     {
         WriteDateTime(output.GetSpan(DateTimeLength), value);

@@ -11,7 +11,7 @@ namespace Wp.Core.Sinks.ClickHouse;
 
 /// <summary>
 /// Writes each batch to a ClickHouse table with one <c>INSERT … FORMAT TabSeparated</c> over HTTP
-/// (SPEC §7.4); <see cref="HttpClient"/> only, no driver.
+/// (docs/configuration.md, database sinks); <see cref="HttpClient"/> only, no driver.
 /// </summary>
 /// <remarks>
 /// <para><b>Atomicity.</b> ClickHouse has no transactions, but one INSERT of a batch (far below

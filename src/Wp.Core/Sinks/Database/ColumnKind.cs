@@ -5,7 +5,7 @@ using Wp.Core.Records;
 
 namespace Wp.Core.Sinks.Database;
 
-/// <summary>What a database column holds, as far as a sink converts values (SPEC §7.4).</summary>
+/// <summary>What a database column holds, as far as a sink converts values (docs/configuration.md, database sinks).</summary>
 internal enum ColumnKind
 {
     /// <summary>digit → 64-bit integer (also the narrower integer types of an existing table).</summary>

@@ -7,7 +7,7 @@ using Wp.Core.Timing;
 namespace Wp.Core.Sinks.Runtime;
 
 /// <summary>
-/// Owns one sink's primary backend and everything that can go wrong with it (SPEC §8,
+/// Owns one sink's primary backend and everything that can go wrong with it (README "wprescue"; docs/configuration.md, sink groups;
 /// ARCHITECTURE practices 1–2): a failed batch is handled by the group's strategy, and under
 /// <c>fix_retry</c> rescue files are the last link of the chain — the whole failed batch and every
 /// later one go there until a background probe finds the primary healthy again.
@@ -128,7 +128,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
             }
             catch (SinkRecordsRejectedException rejected)
             {
-                // Bad data, not an outage (SPEC §7.4): the rest of the batch is written.
+                // Bad data, not an outage (docs/configuration.md, database sinks): the rest of the batch is written.
                 Stats.AddDelivered(batch.Count - rejected.Rejected.Count);
                 await RejectAsync(rejected.Rejected, cancellationToken);
                 return SinkWriteOutcome.Delivered;
@@ -423,7 +423,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
     }
 
     // throw strategy: the engine stops, but the failed batch is still kept in a rescue file when
-    // possible, so that no strategy loses records (SPEC §8.4 "no strategy drops data silently").
+    // possible, so that no strategy loses records (docs/configuration.md, `on_error`: no strategy drops data silently).
     private SinkFailedException FailForThrowStrategy(IReadOnlyList<Record> batch, string reason, Exception ex)
     {
         var message = $"sink {SinkName} failed: {reason}";
