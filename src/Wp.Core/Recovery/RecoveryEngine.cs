@@ -268,7 +268,7 @@ internal sealed class RecoveryEngine
                             _backoff.Succeed(next.Name.SinkName); // it worked for a while: start the backoff over
                         }
 
-                        var delay = _backoff.Fail(next.Name.SinkName);
+                        var delay = _backoff.Fail(next.Name.SinkName, result.RetryAfter);
                         _log.Warning(
                             "recover stop {Path:l} at line {Lines} (byte {Offset}): target failed: {Error:l}; retrying sink {Sink:l} in {Delay} ms",
                             next.Path,

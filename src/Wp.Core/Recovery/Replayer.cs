@@ -37,7 +37,8 @@ internal enum ReplayStatus
 /// <param name="Position">The last checkpointed position (where a retry starts).</param>
 /// <param name="Progressed">True when the checkpoint moved forward during this attempt.</param>
 /// <param name="Error">The failure, for <see cref="ReplayStatus.TargetFailed"/> and <see cref="ReplayStatus.LocalFailure"/>.</param>
-internal sealed record ReplayResult(ReplayStatus Status, FilePosition Position, bool Progressed, string? Error);
+/// <param name="RetryAfter">For <see cref="ReplayStatus.TargetFailed"/>: when the target said it will be back, if it did.</param>
+internal sealed record ReplayResult(ReplayStatus Status, FilePosition Position, bool Progressed, string? Error, TimeSpan? RetryAfter = null);
 
 /// <summary>Settings of the replay loop (docs/configuration.md: <c>[rescue]</c>, <c>speed_limit</c>).</summary>
 internal sealed record ReplayerOptions
@@ -356,7 +357,7 @@ internal sealed class Replayer
             {
                 await SettleSavingAsync();
                 _owner._counters.AddTargetFailure();
-                return new ReplayResult(ReplayStatus.TargetFailed, _committed, Progressed, ex.Message);
+                return new ReplayResult(ReplayStatus.TargetFailed, _committed, Progressed, ex.Message, SinkUnavailableException.RetryAfterOf(ex));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

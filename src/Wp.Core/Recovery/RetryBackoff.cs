@@ -37,7 +37,9 @@ internal sealed class RetryBackoff
     public double Jitter { get; }
 
     /// <summary>Records a failure of <paramref name="key"/>; returns how long it now waits.</summary>
-    public TimeSpan Fail(string key)
+    /// <param name="key">A sink name or a file.</param>
+    /// <param name="retryAfter">When the target said it will be back, if it did: the wait is exactly that (<see cref="JitteredBackoff.Fail"/>).</param>
+    public TimeSpan Fail(string key, TimeSpan? retryAfter = null)
     {
         if (!_waiting.TryGetValue(key, out var backoff))
         {
@@ -45,7 +47,7 @@ internal sealed class RetryBackoff
             _waiting[key] = backoff;
         }
 
-        return backoff.Fail();
+        return backoff.Fail(retryAfter);
     }
 
     /// <summary>Forgets the failures of <paramref name="key"/>.</summary>

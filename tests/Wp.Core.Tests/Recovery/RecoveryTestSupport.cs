@@ -102,6 +102,9 @@ internal sealed class RecordingBackend : ISinkBackend
 
     public int FailedCalls { get; private set; }
 
+    /// <summary>What a failed write says about when the backend is back (<see cref="SinkUnavailableException.RetryAfter"/>).</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
     public IReadOnlyList<Record> Written
     {
         get
@@ -123,7 +126,7 @@ internal sealed class RecordingBackend : ISinkBackend
         {
             FailWrites = Math.Max(0, FailWrites - 1);
             FailedCalls++;
-            throw new SinkUnavailableException("recording backend: down");
+            throw new SinkUnavailableException("recording backend: down") { RetryAfter = RetryAfter };
         }
 
         lock (_lock)

@@ -230,6 +230,20 @@ public sealed class ReplayerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_target_that_says_when_it_is_back_passes_that_on_to_the_retry()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 10));
+        _backend.Up = false;
+        _backend.RetryAfter = TimeSpan.FromMilliseconds(750);
+        await using var target = Target();
+
+        var failed = await NewReplayer().ReplayAsync(file, target, default);
+
+        failed.Status.Should().Be(ReplayStatus.TargetFailed);
+        failed.RetryAfter.Should().Be(TimeSpan.FromMilliseconds(750));
+    }
+
+    [Fact]
     public async Task A_failing_target_stops_the_file_at_its_last_checkpoint_and_creates_no_rescue_file()
     {
         var file = Candidate(new RescueFileBuilder().Entries(0, 1000));
@@ -241,6 +255,7 @@ public sealed class ReplayerTests : IDisposable
 
         failed.Status.Should().Be(ReplayStatus.TargetFailed);
         failed.Error.Should().Contain("recording backend: down");
+        failed.RetryAfter.Should().BeNull("the backend did not say when it is back");
         failed.Position.Lines.Should().Be(200);
         failed.Progressed.Should().BeTrue();
         File.Exists(file.Path).Should().BeTrue();

@@ -35,6 +35,16 @@ public sealed class RetryBackoffTests
     }
 
     [Fact]
+    public void A_target_that_says_when_it_is_back_waits_exactly_that()
+    {
+        var backoff = new RetryBackoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2), _clock, jitter: 0.2);
+
+        backoff.Fail("s", retryAfter: TimeSpan.FromMilliseconds(1700)).Should().Be(TimeSpan.FromMilliseconds(1700));
+
+        backoff.NextDue().Should().Be(TimeSpan.FromMilliseconds(1700));
+    }
+
+    [Fact]
     public void A_success_resets_the_wait()
     {
         var backoff = new RetryBackoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2), _clock);

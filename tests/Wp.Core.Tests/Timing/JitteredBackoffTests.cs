@@ -50,6 +50,19 @@ public sealed class JitteredBackoffTests
     }
 
     [Fact]
+    public void A_retry_after_hint_is_the_wait_exactly_and_the_failure_still_doubles_the_next_guess()
+    {
+        var backoff = new JitteredBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), _clock, jitter: 0.2, new ScriptedRandom(0.5));
+
+        var hinted = backoff.Fail(retryAfter: TimeSpan.FromMilliseconds(1234));
+
+        hinted.Should().Be(TimeSpan.FromMilliseconds(1234), "the target knows when it is back; no spread");
+        backoff.Due.Should().Be(_clock.GetUtcNow() + hinted);
+        backoff.Failures.Should().Be(1);
+        backoff.Fail().Should().Be(TimeSpan.FromMilliseconds(200), "without a hint the doubling goes on from where it was");
+    }
+
+    [Fact]
     public void Reset_starts_the_schedule_over()
     {
         var backoff = new JitteredBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), _clock, jitter: 0);

@@ -369,7 +369,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
                 _log.Warning("sink {Sink:l} failed: {Reason:l}; diverting to {RescueFile:l}", SinkName, reason, path);
                 Divert(batch);
                 _diverting = true;
-                _probe = ProbeLoopAsync(_shutdown.Token); // runs to its first delay and returns
+                _probe = ProbeLoopAsync(ex, _shutdown.Token); // runs to its first delay and returns
                 return SinkWriteOutcome.Diverted;
         }
     }
@@ -490,13 +490,15 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
     /// <summary>
     /// Probes the primary with jittered exponential backoff until a probe succeeds, then swaps back under
-    /// the gate. Runs synchronously up to its first delay, so the first probe timer exists as soon
-    /// as the diverting write returns.
+    /// the gate; a failure that says when the backend will be back sets the next wait instead. Runs
+    /// synchronously up to its first delay, so the first probe timer exists as soon as the diverting
+    /// write returns.
     /// </summary>
-    private async Task ProbeLoopAsync(CancellationToken cancellationToken)
+    /// <param name="cause">The failure of the write that started the diversion.</param>
+    private async Task ProbeLoopAsync(Exception cause, CancellationToken cancellationToken)
     {
         var backoff = new JitteredBackoff(_options.ProbeInitial, _options.ProbeMax, _time, _options.ProbeJitter, _options.ProbeRandom);
-        var delay = backoff.Fail(); // the failed write that started the diversion
+        var delay = backoff.Fail(SinkUnavailableException.RetryAfterOf(cause));
         try
         {
             while (true)
@@ -508,7 +510,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    delay = backoff.Fail();
+                    delay = backoff.Fail(SinkUnavailableException.RetryAfterOf(ex));
                     _log.Debug("sink {Sink:l} probe failed: {Reason:l}; next probe in {Delay}", SinkName, Describe(ex), delay);
                     continue;
                 }

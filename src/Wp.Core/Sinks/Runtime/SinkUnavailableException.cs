@@ -2,8 +2,8 @@ namespace Wp.Core.Sinks.Runtime;
 
 /// <summary>
 /// Thrown by a backend that knows it cannot take writes right now (a test_rescue down phase, a
-/// refused connection). The sink runtime treats it like any other write failure; the type only
-/// makes the reason explicit in logs and tests.
+/// refused connection). The sink runtime treats it like any other write failure; the type makes the
+/// reason explicit in logs and tests, and may say when to try again (<see cref="RetryAfter"/>).
 /// </summary>
 internal sealed class SinkUnavailableException : Exception
 {
@@ -15,5 +15,25 @@ internal sealed class SinkUnavailableException : Exception
     public SinkUnavailableException(string message, Exception innerException)
         : base(message, innerException)
     {
+    }
+
+    /// <summary>
+    /// When the backend will be back, if it knows (test_rescue knows its schedule). Retries wait exactly
+    /// this instead of their backoff: a doubling guess can step over a short up phase again and again.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The <see cref="RetryAfter"/> of the first <see cref="SinkUnavailableException"/> in the chain of <paramref name="ex"/>; null when none says.</summary>
+    public static TimeSpan? RetryAfterOf(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is SinkUnavailableException unavailable)
+            {
+                return unavailable.RetryAfter;
+            }
+        }
+
+        return null;
     }
 }

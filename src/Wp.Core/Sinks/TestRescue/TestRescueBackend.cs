@@ -60,7 +60,10 @@ internal sealed class TestRescueBackend : ISinkBackend
         if (!Schedule.IsUpAt(_time.GetElapsedTime(_start), out var cycle, out var remaining))
         {
             throw new SinkUnavailableException(
-                $"test_rescue: down (phase {cycle}: up {Schedule.UpMs} ms / down {Schedule.DownMs} ms; up again in {(long)remaining.TotalMilliseconds} ms)");
+                $"test_rescue: down (phase {cycle}: up {Schedule.UpMs} ms / down {Schedule.DownMs} ms; up again in {(long)remaining.TotalMilliseconds} ms)")
+            {
+                RetryAfter = remaining,
+            };
         }
     }
 }

@@ -47,6 +47,7 @@ public class TestRescueBackendTests
 
         (await write.Should().ThrowAsync<SinkUnavailableException>()).Which.Message
             .Should().StartWith("test_rescue: down (phase 0").And.Contain("up again in 250 ms");
+        (await probe.Should().ThrowAsync<SinkUnavailableException>()).Which.RetryAfter.Should().Be(TimeSpan.FromMilliseconds(250));
         await flush.Should().NotThrowAsync("the inner file backend holds nothing unflushed");
         await probe.Should().ThrowAsync<SinkUnavailableException>();
         inner.Written.Should().BeEmpty();
@@ -128,6 +129,37 @@ public class TestRescueBackendTests
             .All(line => RescueEntryCodec.TryDecode(Encoding.UTF8.GetBytes(line), out _, out _))
             .Should().BeTrue("every rescue line is an entry");
         log.Messages().Should().Contain(m => m.Contains("reconnect success"));
+    }
+
+    [Fact]
+    public async Task Under_a_sink_runtime_the_probe_comes_when_the_down_phase_ends_so_every_outage_gets_its_own_rescue_file()
+    {
+        // Up 300 ms, down 1000 ms. A doubling probe (100, 200, 400, 800 ms …) would step over the short up
+        // phases; the backend says when it is back, and the runtime probes exactly then.
+        using var dir = new TempDir();
+        var clock = new TimerCountingTimeProvider(_clock.GetUtcNow());
+        var inner = new FakeSinkBackend(clock);
+        var runtime = new SinkRuntime(
+            new SinkRuntimeOptions { SinkName = "s", RescueRoot = dir.Path },
+            new TestRescueBackend(inner, new TestRescueSchedule(300, 1000), clock),
+            clock,
+            new LogCapture().Logger);
+
+        for (var outage = 0; outage < 3; outage++)
+        {
+            (await runtime.WriteAsync([Row()], default)).Should().Be(SinkWriteOutcome.Delivered);
+            clock.Advance(TimeSpan.FromMilliseconds(400)); // 100 ms into the down phase
+            (await runtime.WriteAsync([Row()], default)).Should().Be(SinkWriteOutcome.Diverted);
+
+            (await clock.NextTimerAsync()).Should().Be(TimeSpan.FromMilliseconds(900), "the rest of the down phase");
+            clock.Advance(TimeSpan.FromMilliseconds(900));
+            await runtime.ProbeTask.WaitAsync(TimeSpan.FromSeconds(10));
+            runtime.IsDiverting.Should().BeFalse();
+        }
+
+        await runtime.DisposeAsync();
+        inner.Written.Should().HaveCount(3);
+        dir.FileNames().Should().HaveCount(3).And.OnlyContain(f => f.EndsWith(".dat", StringComparison.Ordinal));
     }
 
     private static Record Row()
