@@ -4,8 +4,8 @@ using Wp.Core.Sinks.Database;
 namespace Wp.Core.Sinks.ClickHouse;
 
 /// <summary>
-/// Connector type <c>clickhouse</c> (SPEC §7.4), connector <c>clickhouse_sink</c>: each batch is one
-/// <c>INSERT … FORMAT JSONEachRow</c> over ClickHouse's HTTP interface. Params as postgres_sink;
+/// Connector type <c>clickhouse</c> (docs/configuration.md), connector <c>clickhouse_sink</c>: each batch is one
+/// <c>INSERT … FORMAT TabSeparated</c> over ClickHouse's HTTP interface. Params as postgres_sink;
 /// endpoint is the HTTP base address, default http://127.0.0.1:8123.
 /// </summary>
 internal sealed class ClickHouseSinkProvider : ISinkProvider
