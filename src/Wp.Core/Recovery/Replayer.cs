@@ -81,9 +81,10 @@ internal sealed record ReplayerOptions
 /// sends nothing again.</para>
 /// <para><b>Durability.</b> The bound above is about crashes: a checkpoint renamed into place survives
 /// the process. Only some saves are also fsynced — one per <see cref="ReplayerOptions.DurableCheckpointInterval"/>
-/// and the clean one of a graceful stop — because an fsync (which on ext4 also pushes the target's dirty
-/// pages) costs about as much as replaying the 1000 lines it would follow; after a power loss the
-/// replay resumes from at most about a second earlier (duplicates, never a skip).</para>
+/// and the clean one of a graceful stop — because the next write waits for the save, and an fsync (which
+/// on ext4 also pushes the target's dirty pages) made that wait the replay's largest cost: 1012 of them,
+/// 0.58 s, in a replay of 10^6 entries. After a power loss the replay resumes from at most about a
+/// second earlier (duplicates, never a skip).</para>
 /// <para><b>Overlap.</b> The save runs in the background while the next lines are read and decoded;
 /// the next write to the target waits for it. So at any moment at most one commit's worth of records
 /// lies beyond the saved checkpoint — the bound above holds — and a failed save fails the attempt.
