@@ -35,11 +35,15 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 /// single slot, starting the next file would overwrite the first one's position and a later retry
 /// would re-send its delivered prefix. Keying positions by file name keeps every stopped file exact.
 /// The top-level entry is the most recently saved one.</para>
-/// <para><b>Atomic write.</b> The whole object is written to <c>recover.lock.tmp</c>, fsynced, and
-/// renamed over <c>recover.lock</c>, so a reader sees the old or the new checkpoint, never a torn one.
-/// The folder is not fsynced after the rename: if a power loss undoes the rename, the older
-/// checkpoint comes back, which re-sends records (bounded duplicates) but never skips any; the
-/// target backends do not fsync on flush either, so an older checkpoint is the consistent side.</para>
+/// <para><b>Atomic write.</b> The whole object is written to <c>recover.lock.tmp</c> and renamed over
+/// <c>recover.lock</c>, so a reader — and the next process after a crash or <c>kill -9</c>, which the
+/// page cache survives — sees the old or the new checkpoint, never a torn one. A <i>durable</i> save
+/// also fsyncs the temp file before the rename, so that after a power loss the file holds a whole
+/// checkpoint; the replay asks for one at most every second and at every graceful stop (an fsync
+/// per save cost more than the replay's own work). The folder is not fsynced after the rename: if a
+/// power loss undoes renames, an older checkpoint comes back, which re-sends records (bounded
+/// duplicates) but never skips any; the target backends do not fsync on flush either, so an older
+/// checkpoint is the consistent side.</para>
 /// <para><b>Corruption.</b> A checkpoint that does not parse is reported once and ignored (treated as
 /// empty, then overwritten by the next save), never a crash (ARCHITECTURE practice 4).</para>
 /// Not thread-safe: one caller at a time (the replay loop, or its one background save).
@@ -68,6 +72,9 @@ internal sealed class CheckpointStore
 
     /// <summary>Number of successful writes of recover.lock (saves and clears), for tests and stats.</summary>
     public long Writes { get; private set; }
+
+    /// <summary>How many of <see cref="Writes"/> were fsynced (durable saves).</summary>
+    public long DurableWrites { get; private set; }
 
     /// <summary>
     /// Reads recover.lock. A missing file is an empty checkpoint; a corrupt one is logged as an error
@@ -115,9 +122,11 @@ internal sealed class CheckpointStore
     public bool TryGet(string file, out FilePosition position) => _positions.TryGetValue(file, out position);
 
     /// <summary>Records <paramref name="position"/> and writes the checkpoint atomically.</summary>
+    /// <param name="position">The position to record.</param>
+    /// <param name="durable">Also fsync it before it replaces the old one (see remarks); false: atomic against crashes only.</param>
     /// <exception cref="IOException">Writing failed; the previous checkpoint file is intact.</exception>
     /// <exception cref="UnauthorizedAccessException">Writing failed; the previous checkpoint file is intact.</exception>
-    public void Save(FilePosition position)
+    public void Save(FilePosition position, bool durable = true)
     {
         if (!position.IsValid)
         {
@@ -130,7 +139,7 @@ internal sealed class CheckpointStore
         _current = position.File;
         try
         {
-            Write();
+            Write(durable);
         }
         catch
         {
@@ -271,7 +280,7 @@ internal sealed class CheckpointStore
         return buffer.ToArray();
     }
 
-    private void Write()
+    private void Write(bool durable = true)
     {
         if (_positions.Count == 0)
         {
@@ -280,7 +289,7 @@ internal sealed class CheckpointStore
             return;
         }
 
-        // temp → fsync → rename: recover.lock is always a whole checkpoint (see remarks).
+        // temp → (fsync) → rename: recover.lock is always a whole checkpoint (see remarks).
         var temp = FilePath + ".tmp";
         File.Delete(temp); // a leftover (or a planted symlink) is unlinked, never written through: CreateNew below
         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
@@ -289,7 +298,11 @@ internal sealed class CheckpointStore
                 ? top
                 : _positions.Values.OrderBy(p => p.File, StringComparer.Ordinal).First();
             stream.Write(Serialize(current, _positions.Values));
-            stream.Flush(flushToDisk: true);
+            if (durable)
+            {
+                stream.Flush(flushToDisk: true);
+                DurableWrites++;
+            }
         }
 
         File.Move(temp, FilePath, overwrite: true);

@@ -52,6 +52,12 @@ internal sealed record ReplayerOptions
     /// <summary>Checkpoint at least this often while lines are being sent. Default 200 ms.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// A checkpoint is fsynced (durable against a power loss) when this long has passed since the last
+    /// durable one, and at every graceful stop; the others are atomic against crashes only. Default 1 s.
+    /// </summary>
+    public TimeSpan DurableCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Lines per second read from rescue files; 0 = unlimited.</summary>
     public long SpeedLimit { get; init; }
 
@@ -73,10 +79,15 @@ internal sealed record ReplayerOptions
 /// file, clear its checkpoint. A crash between the last two leaves a checkpoint naming a missing file,
 /// which the engine prunes; a crash before the delete leaves a checkpoint at end of file, so the retry
 /// sends nothing again.</para>
-/// <para><b>Overlap.</b> The checkpoint's fsync (which on ext4 also pushes the target's dirty pages,
-/// so it costs milliseconds) runs in the background while the next lines are read and decoded; the
-/// next write to the target waits for it. So at any moment at most one commit's worth of records lies
-/// beyond the checkpoint on disk — the bound above holds — and a failed save fails the attempt.
+/// <para><b>Durability.</b> The bound above is about crashes: a checkpoint renamed into place survives
+/// the process. Only some saves are also fsynced — one per <see cref="ReplayerOptions.DurableCheckpointInterval"/>
+/// and the clean one of a graceful stop — because the next write waits for the save, and an fsync (which
+/// on ext4 also pushes the target's dirty pages) made that wait the replay's largest cost: 1012 of them,
+/// 0.58 s, in a replay of 10^6 entries. After a power loss the replay resumes from at most about a
+/// second earlier (duplicates, never a skip).</para>
+/// <para><b>Overlap.</b> The save runs in the background while the next lines are read and decoded;
+/// the next write to the target waits for it. So at any moment at most one commit's worth of records
+/// lies beyond the saved checkpoint — the bound above holds — and a failed save fails the attempt.
 /// Reading and decoding run ahead on their own task (<see cref="Session"/>'s decoder): chunks of
 /// decoded lines wait in a bounded channel of about one write batch, so the next batch is decoded
 /// while the previous one is written. The decoder only decodes; everything that decides or records
@@ -253,6 +264,7 @@ internal sealed class Replayer
         private long _lineNo;
         private int _linesSinceCommit;
         private long _lastCommit;
+        private long _lastDurable;
         private bool _eof;
         private long _records;
         private long _uncommittedEntries;
@@ -398,6 +410,7 @@ internal sealed class Replayer
             var time = _owner._time;
             var limiter = new SpeedLimiter(Options.SpeedLimit, time); // per attempt: no burst credit from idle time
             _lastCommit = time.GetTimestamp();
+            _lastDurable = _lastCommit;
             while (true)
             {
                 if (stop.IsCancellationRequested)
@@ -635,9 +648,15 @@ internal sealed class Replayer
                 _target.AddReplayed(_uncommittedEntries);
                 _uncommittedEntries = 0;
                 _decided = position;
+                var durable = clean || _owner._time.GetElapsedTime(_lastDurable) >= Options.DurableCheckpointInterval;
+                if (durable)
+                {
+                    _lastDurable = _owner._time.GetTimestamp();
+                }
+
                 _saving = Task.Run(() =>
                 {
-                    _owner._checkpoints.Save(position);
+                    _owner._checkpoints.Save(position, durable);
                     _committed = position;
                 });
             }

@@ -67,14 +67,15 @@ internal sealed class JitteredBackoff
     /// <summary>Records one more failure; returns how long to wait before the next try (and sets <see cref="Due"/>).</summary>
     /// <param name="retryAfter">
     /// When the failed target said it will be back (<see cref="Sinks.Runtime.SinkUnavailableException.RetryAfter"/>):
-    /// the wait is exactly that, since the target knows better than the doubling guess. The failure still counts.
+    /// the wait is exactly that (at least 1 ms, so a target that keeps saying "now" cannot make a loop spin),
+    /// since the target knows better than the doubling guess. The failure still counts.
     /// </param>
     public TimeSpan Fail(TimeSpan? retryAfter = null)
     {
         _nominal = Failures == 0 ? Initial : (_nominal * 2 > Max ? Max : _nominal * 2);
         Failures++;
         var wait = retryAfter ?? (Jitter == 0 ? _nominal : _nominal * (1 + (Jitter * ((2 * _random.NextDouble()) - 1))));
-        wait = TimeSpan.FromMilliseconds(Math.Max(0, Math.Round(wait.TotalMilliseconds)));
+        wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(wait.TotalMilliseconds)));
         Due = _time.GetUtcNow() + wait;
         return wait;
     }

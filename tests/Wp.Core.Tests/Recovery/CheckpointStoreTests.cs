@@ -40,6 +40,24 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_save_that_is_not_durable_writes_the_same_whole_checkpoint_without_counting_an_fsync()
+    {
+        var store = Store();
+
+        var fast = new FilePosition("a-2025-10-04_01:59:24.dat", 10, 1, 20);
+        store.Save(fast, durable: false);
+        var reloaded = Store();
+        reloaded.Load();
+
+        reloaded.TryGet(fast.File, out var read).Should().BeTrue();
+        read.Should().Be(fast);
+        _dir.FileNames().Should().Equal(CheckpointStore.FileName);
+        store.Save(fast with { Offset = 15, Lines = 2 });
+        store.Writes.Should().Be(2);
+        store.DurableWrites.Should().Be(1);
+    }
+
+    [Fact]
     public void The_file_saved_last_is_the_top_level_entry_and_other_started_files_follow_in_others()
     {
         var store = Store();

@@ -82,6 +82,21 @@ public sealed class ReplayerTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_one_checkpoint_a_second_is_fsynced_the_others_are_atomic_renames()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 1000));
+        _backend.OnWrite = _ => _clock.Advance(TimeSpan.FromMilliseconds(400)); // 400 ms per batch of 100
+        await using var target = Target(batchSize: 100);
+
+        await NewReplayer(every: 100).ReplayAsync(file, target, default);
+
+        // Commits at 0.4, 0.8, 1.2 … 4.0 s: durable at 1.2, 2.4 and 3.6 s (1 s after the last durable one).
+        _commits.Should().HaveCount(10);
+        _checkpoints.Writes.Should().Be(11, "ten saves and the clear at end of file");
+        _checkpoints.DurableWrites.Should().Be(3);
+    }
+
+    [Fact]
     public async Task Resumes_from_the_checkpointed_offset_and_sends_only_the_rest()
     {
         var file = Candidate(new RescueFileBuilder().Entries(0, 100));
@@ -322,6 +337,7 @@ public sealed class ReplayerTests : IDisposable
         stopped.Status.Should().Be(ReplayStatus.Stopped);
         stopped.Position.Lines.Should().Be(120);
         stopped.Position.Clean.Should().BeTrue();
+        _checkpoints.DurableWrites.Should().Be(1, "the clean checkpoint of a stop is fsynced");
         _backend.FlushedCount.Should().Be(120);
         File.Exists(file.Path).Should().BeTrue();
 

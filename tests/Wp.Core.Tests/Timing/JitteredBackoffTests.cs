@@ -60,6 +60,7 @@ public sealed class JitteredBackoffTests
         backoff.Due.Should().Be(_clock.GetUtcNow() + hinted);
         backoff.Failures.Should().Be(1);
         backoff.Fail().Should().Be(TimeSpan.FromMilliseconds(200), "without a hint the doubling goes on from where it was");
+        backoff.Fail(retryAfter: TimeSpan.Zero).Should().Be(TimeSpan.FromMilliseconds(1), "never a zero wait: a retry loop must not spin");
     }
 
     [Fact]

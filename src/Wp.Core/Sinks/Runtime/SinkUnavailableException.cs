@@ -23,14 +23,14 @@ internal sealed class SinkUnavailableException : Exception
     /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>The <see cref="RetryAfter"/> of the first <see cref="SinkUnavailableException"/> in the chain of <paramref name="ex"/>; null when none says.</summary>
+    /// <summary>The first <see cref="RetryAfter"/> in the chain of <paramref name="ex"/> (a failed flush wraps the backend's failure); null when none says.</summary>
     public static TimeSpan? RetryAfterOf(Exception? ex)
     {
         for (; ex is not null; ex = ex.InnerException)
         {
-            if (ex is SinkUnavailableException unavailable)
+            if (ex is SinkUnavailableException { RetryAfter: { } after })
             {
-                return unavailable.RetryAfter;
+                return after;
             }
         }
 
