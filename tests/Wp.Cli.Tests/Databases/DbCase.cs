@@ -60,7 +60,19 @@ internal sealed class DbCase : IDisposable
     /// <summary>Entries (lines) in the sink's sealed rescue files.</summary>
     public int RescuedRecords() => RescueFiles().Sum(f => File.ReadAllLines(f).Count(l => l.Length > 0));
 
-    public string Log(string tool) => File.Exists(Work.PathOf($"logs/{tool}.log")) ? File.ReadAllText(Work.PathOf($"logs/{tool}.log")) : "";
+    /// <summary>A tool's log so far (empty when there is none), read without disturbing a running writer.</summary>
+    public string Log(string tool)
+    {
+        var path = Work.PathOf($"logs/{tool}.log");
+        if (!File.Exists(path))
+        {
+            return "";
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     /// <summary>Environment for the tools (e.g. a variable a <c>${VAR}</c> param names).</summary>
     public Dictionary<string, string> Env { get; } = [];

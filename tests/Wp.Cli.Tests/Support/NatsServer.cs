@@ -131,6 +131,21 @@ public sealed class NatsServer : IAsyncLifetime
         }
     }
 
+    /// <summary>Messages in <paramref name="stream"/> now; 0 while it does not exist or the server does not answer.</summary>
+    public async Task<long> CountAsync(string stream)
+    {
+        try
+        {
+            await using var connection = new NatsConnection(new NatsOpts { Url = Url });
+            var js = new NatsJSContext(connection);
+            return (long)(await js.GetStreamAsync(stream)).Info.State.Messages;
+        }
+        catch (Exception ex) when (ex is NatsException or NatsJSApiException or OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Every message's payload still in the stream (for the sink tests), read with an ordered consumer.</summary>
     public async Task<List<string>> ReadAllAsync(string stream)
     {

@@ -14,7 +14,9 @@ internal sealed class NetWorkRoot : IDisposable
 {
     public NetWorkRoot(string sourceToml, string engineExtra = "", [CallerMemberName] string test = "")
     {
-        Root = Path.Combine(Path.GetTempPath(), "wp-e2e", $"{test}-{Guid.NewGuid():N}"[..Math.Min(test.Length + 9, 80)]);
+        // E2eFolder keeps the random suffix whole: cutting "{test}-{guid}" at 80 characters dropped it for
+        // long test names, so two runs at once (or a folder a killed run left behind) shared one work root.
+        Root = E2eFolder.For(test);
         Write("conf/wparse.toml", $"""
             version = "1.0"
             parse_workers = 2
