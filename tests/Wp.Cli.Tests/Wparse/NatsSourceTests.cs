@@ -60,10 +60,14 @@ public sealed class NatsSourceTests(NatsServer server)
         {
             var running = instances.Select(StartDaemon).ToList();
             await WaitForAsync(() => Stored(instances) >= 30_000, running);
-            running[0].Signal(ToolProcess.SigKill);
-            await running[0].WaitAsync(TimeSpan.FromSeconds(10));
-            running[0].Dispose();
-            running[0] = StartDaemon(instances[0]);
+            // The instance storing the most is being handed messages, so it holds unacknowledged ones to be
+            // redelivered; the consumer may give one instance nothing under load, and killing that one
+            // would prove nothing.
+            var victim = Enumerable.Range(0, instances.Count).MaxBy(i => instances[i].Output.Length);
+            running[victim].Signal(ToolProcess.SigKill);
+            await running[victim].WaitAsync(TimeSpan.FromSeconds(10));
+            running[victim].Dispose();
+            running[victim] = StartDaemon(instances[victim]);
             await WaitForAsync(() => Distinct(instances) >= Messages, running, TimeSpan.FromSeconds(90));
             var redelivered = 0L;
             foreach (var p in running)
