@@ -44,12 +44,14 @@ public sealed class OutageStopTests
         using var root = new CampaignRoot(speedLimit: 0);
         root.Copy.Edit("sink/business.d/benchmark.toml", "connect = \"file_kv_sink\"", "connect = \"file_rescue_sink\"");
         root.Append(300);
-        var downAfter1500Ms = new Dictionary<string, string> { ["WP_TEST_RESCUE_UP_MS"] = "1500", ["WP_TEST_RESCUE_DOWN_MS"] = "600000" };
+        // Up for 3 s from the sink's start: time enough to deliver 300 records on a loaded machine. Once they
+        // are delivered (before the 3 s are over), waiting 3 s more lands in the down phase whenever they were.
+        var downAfter3s = new Dictionary<string, string> { ["WP_TEST_RESCUE_UP_MS"] = "3000", ["WP_TEST_RESCUE_DOWN_MS"] = "600000" };
 
-        using var daemon = ToolProcess.Start("wparse", root.Root, ["daemon"], downAfter1500Ms);
+        using var daemon = ToolProcess.Start("wparse", root.Root, ["daemon"], downAfter3s);
         await SignalReady.WaitAsync(daemon);
         await Eventually.Async(() => root.Delivered().Count == 300, daemon);
-        await Task.Delay(2000); // the sink's up phase ends while nothing is written
+        await Task.Delay(3000); // the sink's up phase ends while nothing is written
         daemon.Signal(ToolProcess.SigTerm);
         var code = await daemon.WaitAsync(TimeSpan.FromSeconds(60));
 
