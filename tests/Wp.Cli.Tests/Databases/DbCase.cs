@@ -61,18 +61,7 @@ internal sealed class DbCase : IDisposable
     public int RescuedRecords() => RescueFiles().Sum(f => File.ReadAllLines(f).Count(l => l.Length > 0));
 
     /// <summary>A tool's log so far (empty when there is none), read without disturbing a running writer.</summary>
-    public string Log(string tool)
-    {
-        var path = Work.PathOf($"logs/{tool}.log");
-        if (!File.Exists(path))
-        {
-            return "";
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public string Log(string tool) => Work.PathOf($"logs/{tool}.log").ReadShared();
 
     /// <summary>Environment for the tools (e.g. a variable a <c>${VAR}</c> param names).</summary>
     public Dictionary<string, string> Env { get; } = [];

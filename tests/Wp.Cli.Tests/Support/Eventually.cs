@@ -3,10 +3,14 @@ namespace Wp.Cli.Tests.Support;
 /// <summary>Polls a condition about a running process; fails with its output when time runs out.</summary>
 internal static class Eventually
 {
-    public static async Task Async(Func<bool> condition, ToolProcess process, TimeSpan? timeout = null)
+    public static Task Async(Func<bool> condition, ToolProcess process, TimeSpan? timeout = null) =>
+        Async(() => Task.FromResult(condition()), process, timeout);
+
+    /// <summary>As above, for a condition that has to ask something (a server) itself.</summary>
+    public static async Task Async(Func<Task<bool>> condition, ToolProcess process, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Wp.Cli.Tests.Support;
 
 internal static class PathExtensions
@@ -7,5 +9,20 @@ internal static class PathExtensions
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
+    }
+
+    /// <summary>The file's text, read without disturbing a tool still writing it; empty when it does not exist.</summary>
+    public static string ReadShared(this string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return string.Empty;
+        }
     }
 }

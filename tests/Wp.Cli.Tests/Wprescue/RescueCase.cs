@@ -37,7 +37,7 @@ internal sealed partial class RescueCase : IDisposable
     public string CheckpointPath => Path.Combine(RescueDir, "recover.lock");
 
     /// <summary>The wprescue log so far (empty when there is none), read without disturbing the writer.</summary>
-    public string Log => ReadShared(LogPath);
+    public string Log => LogPath.ReadShared();
 
     /// <summary>Rewrites sink/business.d/benchmark.toml with the benchmark sink on <paramref name="connect"/>.</summary>
     public void UseSink(string connect, string extraParams = "", string file = "benchmark.dat") =>
@@ -108,7 +108,7 @@ internal sealed partial class RescueCase : IDisposable
     }
 
     /// <summary>The lines of the target, read while a writer may hold it.</summary>
-    public string[] TargetLines() => ReadShared(TargetPath).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    public string[] TargetLines() => TargetPath.ReadShared().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Bare names of the rescue data files (<c>.dat</c> and <c>.dat.lock</c>) in the rescue folder.</summary>
     public string[] RescueFiles() =>
@@ -123,7 +123,7 @@ internal sealed partial class RescueCase : IDisposable
     /// <summary>The checkpoint's single entry, or null when there is no checkpoint.</summary>
     public (long Offset, long Lines, bool Clean)? Checkpoint()
     {
-        var text = ReadShared(CheckpointPath);
+        var text = CheckpointPath.ReadShared();
         if (text.Length == 0)
         {
             return null;
@@ -144,24 +144,6 @@ internal sealed partial class RescueCase : IDisposable
     /// <summary>Counts each line; for multiset comparisons.</summary>
     public static Dictionary<string, int> Multiset(IEnumerable<string> lines) =>
         lines.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-
-    private static string ReadShared(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            return reader.ReadToEnd();
-        }
-        catch (FileNotFoundException)
-        {
-            return string.Empty;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return string.Empty;
-        }
-    }
 
     [GeneratedRegex("\"offset\":(\\d+),\"lines\":(\\d+),\"size\":\\d+,\"clean\":(true|false)")]
     private static partial Regex CheckpointEntry();
