@@ -23,7 +23,7 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 }
 
 /// <summary>
-/// The recovery checkpoint <c>&lt;rescue_root&gt;/recover.lock</c> (SPEC §9.4, §9.7): one JSON object naming
+/// The recovery checkpoint <c>&lt;rescue_root&gt;/recover.lock</c> (docs/restarts.md, wprescue): one JSON object naming
 /// the file being replayed and the byte offset done, plus the positions of other partly replayed files.
 /// <code>{"v":1,"file":"s-2025-10-04_01:59:24.dat","offset":81920,"lines":1000,"size":524288,"clean":false}</code>
 /// The top-level <c>file</c>/<c>offset</c> pair is what <c>wproj rescue stat</c> shows; <c>others</c>
@@ -31,7 +31,7 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 /// </summary>
 /// <remarks>
 /// <para><b>Why several files.</b> Normally one file is in progress and <c>others</c> is absent. But a
-/// file whose target fails is left at its last position while other files go on (SPEC §9.6); with a
+/// file whose target fails is left at its last position while other files go on (README, wprescue); with a
 /// single slot, starting the next file would overwrite the first one's position and a later retry
 /// would re-send its delivered prefix. Keying positions by file name keeps every stopped file exact.
 /// The top-level entry is the most recently saved one.</para>

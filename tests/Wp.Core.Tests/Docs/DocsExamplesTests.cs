@@ -33,6 +33,17 @@ public partial class DocsExamplesTests
     }
 
     [Fact]
+    public void The_recovery_checkpoint_shown_in_docs_restarts_is_what_wprescue_writes()
+    {
+        var doc = File.ReadAllText(Path.Combine(Repo, "docs", "restarts.md"));
+        var json = Regex.Match(doc, @"```json\n(\{""v"":.*\})\n```").Groups[1].Value;
+
+        Wp.Core.Recovery.CheckpointStore.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out var positions, out var error).Should().BeTrue(error);
+        var position = positions.Should().ContainSingle().Subject;
+        System.Text.Encoding.UTF8.GetString(Wp.Core.Recovery.CheckpointStore.Serialize(position, positions)).Should().Be(json + "\n");
+    }
+
+    [Fact]
     public void Every_type_name_is_in_the_reference()
     {
         var doc = File.ReadAllText(Path.Combine(Repo, "docs", "wpl.md"));

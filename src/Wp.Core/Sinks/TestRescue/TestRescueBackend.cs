@@ -4,7 +4,7 @@ using Wp.Core.Sinks.Runtime;
 namespace Wp.Core.Sinks.TestRescue;
 
 /// <summary>
-/// The test_rescue backend (SPEC §7.3): wraps a file backend and makes it unavailable on a fixed
+/// The test_rescue backend (docs/configuration.md, test_rescue): wraps a file backend and makes it unavailable on a fixed
 /// schedule — up for <c>up_ms</c>, down for <c>down_ms</c>, forever, starting up at construction.
 /// While down, writes and probes throw <see cref="SinkUnavailableException"/> without
 /// touching the inner backend. Time comes from the injected <see cref="TimeProvider"/>.
@@ -35,7 +35,7 @@ internal sealed class TestRescueBackend : ISinkBackend
     }
 
     /// <summary>
-    /// Passes through even while down: SPEC §7.3 fails writes and probes, and the inner file backend
+    /// Passes through even while down: test_rescue fails writes and probes, and the inner file backend
     /// holds nothing unflushed (each write is one unbuffered OS write), so a simulated failing flush
     /// would only make the runtime divert records the file already has (duplicates after replay).
     /// </summary>

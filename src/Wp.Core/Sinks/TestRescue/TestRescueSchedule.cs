@@ -4,7 +4,7 @@ using Wp.Core.Config;
 namespace Wp.Core.Sinks.TestRescue;
 
 /// <summary>
-/// The availability cycle of a test_rescue sink (SPEC §7.3): up for <see cref="UpMs"/>, then down
+/// The availability cycle of a test_rescue sink (docs/configuration.md): up for <see cref="UpMs"/>, then down
 /// for <see cref="DownMs"/>, forever, starting up. <c>DownMs = 0</c> is always up; <c>UpMs = 0</c> is
 /// always down.
 /// </summary>

@@ -4,7 +4,7 @@ using Wp.Core.Sinks.Files;
 namespace Wp.Core.Sinks.TestRescue;
 
 /// <summary>
-/// Connector type <c>test_rescue</c> (SPEC §7.3): a file sink that is up for <c>up_ms</c> and down
+/// Connector type <c>test_rescue</c> (docs/configuration.md): a file sink that is up for <c>up_ms</c> and down
 /// for <c>down_ms</c>, forever. Connector file_rescue_sink (fmt=kv, file=default.kv, 2000/2000 ms).
 /// </summary>
 internal sealed class TestRescueSinkProvider : ISinkProvider
