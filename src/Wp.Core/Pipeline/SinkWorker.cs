@@ -14,6 +14,8 @@ namespace Wp.Core.Pipeline;
 /// The one writer of a sink: takes record chunks from its bounded channel, cuts them into batches
 /// of <c>batch_size</c> (or whatever arrived within <c>batch_timeout_ms</c>) and hands each batch to
 /// the sink's <see cref="SinkRuntime"/>, which owns failure handling (README "Sinks", "wprescue").
+/// A backend that streams a batch (<see cref="Sinks.ISinkBackend.StreamsBatches"/>) gets each chunk
+/// as it arrives instead, and a flush per batch.
 /// </summary>
 /// <remarks>
 /// Acknowledgement (docs/restarts.md): each chunk may carry the <see cref="AckTicket"/> of the input it
@@ -29,7 +31,10 @@ internal sealed class SinkWorker : IStatSource
     // RSS (64 chunks: 213 MiB, 4: 147 MiB on the 10^6-line bench) and made the GC promote them.
     // A sink with bigger batches (a database bulk load) queues one batch's worth, so the parse
     // workers fill the next batch while this one is written instead of waiting for it.
+    // A backend that streams a batch takes each chunk as it comes, so its queue only has to cover
+    // the commit at the end of a batch (a few tens of ms of parsing), not a whole batch.
     private const int MinChannelChunks = 4;
+    private const int MaxStreamingChunks = 16;
     private const int ChunkRecords = LineBatch.DefaultLines;
 
     private readonly Channel<SinkChunk> _channel;
@@ -51,7 +56,8 @@ internal sealed class SinkWorker : IStatSource
         _batchTimeout = TimeSpan.FromMilliseconds(Math.Max(1, group.BatchTimeoutMs));
         _time = time;
         _log = log;
-        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(Math.Max(MinChannelChunks, (_batchSize + ChunkRecords - 1) / ChunkRecords))
+        var batchChunks = (_batchSize + ChunkRecords - 1) / ChunkRecords;
+        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(runtime.StreamsBatches ? Math.Clamp(batchChunks, MinChannelChunks, MaxStreamingChunks) : Math.Max(MinChannelChunks, batchChunks))
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -110,70 +116,9 @@ internal sealed class SinkWorker : IStatSource
     public async Task RunAsync(Action<SinkWorker> onFatal)
     {
         var reader = _channel.Reader;
-        var batch = new List<Record>(_batchSize);
-        var batchStarted = 0L;
         try
         {
-            while (true)
-            {
-                while (reader.TryRead(out var chunk))
-                {
-                    var records = chunk.Records;
-                    for (var i = 0; i < records.Count; i++)
-                    {
-                        if (batch.Count == 0)
-                        {
-                            batchStarted = _time.GetTimestamp();
-                        }
-
-                        batch.Add(records[i]);
-                        _acks.Touch(chunk.Ack);
-                        if (i == records.Count - 1)
-                        {
-                            _acks.Finish(chunk.Ack);
-                        }
-
-                        if (batch.Count == _batchSize)
-                        {
-                            await WriteAsync(batch);
-                            batch = new List<Record>(_batchSize);
-                        }
-                    }
-
-                    if (records.Count == 0)
-                    {
-                        _acks.Finish(chunk.Ack);
-                    }
-                }
-
-                if (batch.Count == 0)
-                {
-                    if (_acks.HasFinished)
-                    {
-                        await FlushAndAcknowledgeAsync();
-                    }
-
-                    if (!await reader.WaitToReadAsync())
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                var wait = _batchTimeout - _time.GetElapsedTime(batchStarted);
-                if (wait <= TimeSpan.Zero || !await WaitForMoreAsync(reader, wait))
-                {
-                    await WriteAsync(batch);
-                    batch = new List<Record>(_batchSize);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await WriteAsync(batch);
-            }
-
+            await (_runtime.StreamsBatches ? StreamBatchesAsync(reader) : WriteBatchesAsync(reader));
             await FlushAndAcknowledgeAsync();
         }
         catch (Exception ex) when (ex is SinkFailedException or RescueUnavailableException)
@@ -192,6 +137,151 @@ internal sealed class SinkWorker : IStatSource
             Interlocked.Exchange(ref _abandoned, Interlocked.Read(ref _routed) - stats.Delivered - stats.Diverted - stats.ToError);
             _log.Error("sink {Sink}: {Error}; {Count} records routed to it were not stored", Sink.Name, ex.Message, Abandoned);
         }
+    }
+
+    // Cuts the chunks into batches of batch_size (or what arrived within batch_timeout) and writes
+    // each batch with one call, then flushes.
+    private async Task WriteBatchesAsync(ChannelReader<SinkChunk> reader)
+    {
+        var batch = new List<Record>(_batchSize);
+        var batchStarted = 0L;
+        while (true)
+        {
+            while (reader.TryRead(out var chunk))
+            {
+                var records = chunk.Records;
+                for (var i = 0; i < records.Count; i++)
+                {
+                    if (batch.Count == 0)
+                    {
+                        batchStarted = _time.GetTimestamp();
+                    }
+
+                    batch.Add(records[i]);
+                    _acks.Touch(chunk.Ack);
+                    if (i == records.Count - 1)
+                    {
+                        _acks.Finish(chunk.Ack);
+                    }
+
+                    if (batch.Count == _batchSize)
+                    {
+                        await WriteAsync(batch);
+                        batch = new List<Record>(_batchSize);
+                    }
+                }
+
+                if (records.Count == 0)
+                {
+                    _acks.Finish(chunk.Ack);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                if (_acks.HasFinished)
+                {
+                    await FlushAndAcknowledgeAsync();
+                }
+
+                if (!await reader.WaitToReadAsync())
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var wait = _batchTimeout - _time.GetElapsedTime(batchStarted);
+            if (wait <= TimeSpan.Zero || !await WaitForMoreAsync(reader, wait))
+            {
+                await WriteAsync(batch);
+                batch = new List<Record>(_batchSize);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await WriteAsync(batch);
+        }
+    }
+
+    // For a backend that streams a batch (one statement sent while it fills): each chunk is written
+    // as it arrives, and the flush after batch_size records (or batch_timeout) commits them. Nothing
+    // waits in a batch list, so the records held are those of the open statement.
+    private async Task StreamBatchesAsync(ChannelReader<SinkChunk> reader)
+    {
+        var pending = 0;
+        var batchStarted = 0L;
+        while (true)
+        {
+            while (reader.TryRead(out var chunk))
+            {
+                var records = chunk.Records;
+                var offset = 0;
+                do
+                {
+                    if (pending == 0)
+                    {
+                        batchStarted = _time.GetTimestamp();
+                    }
+
+                    var take = Math.Min(records.Count - offset, _batchSize - pending);
+                    _acks.Touch(chunk.Ack);
+                    if (offset + take == records.Count)
+                    {
+                        _acks.Finish(chunk.Ack);
+                    }
+
+                    if (take > 0)
+                    {
+                        await _runtime.WriteAsync(take == records.Count ? records : Slice(records, offset, take), CancellationToken.None);
+                    }
+
+                    offset += take;
+                    pending += take;
+                    if (pending == _batchSize)
+                    {
+                        await FlushAndAcknowledgeAsync();
+                        pending = 0;
+                    }
+                }
+                while (offset < records.Count);
+            }
+
+            if (pending == 0)
+            {
+                if (_acks.HasFinished)
+                {
+                    await FlushAndAcknowledgeAsync();
+                }
+
+                if (!await reader.WaitToReadAsync())
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var wait = _batchTimeout - _time.GetElapsedTime(batchStarted);
+            if (wait <= TimeSpan.Zero || !await WaitForMoreAsync(reader, wait))
+            {
+                await FlushAndAcknowledgeAsync();
+                pending = 0;
+            }
+        }
+    }
+
+    private static List<Record> Slice(IReadOnlyList<Record> records, int offset, int count)
+    {
+        var slice = new List<Record>(count);
+        for (var i = offset; i < offset + count; i++)
+        {
+            slice.Add(records[i]);
+        }
+
+        return slice;
     }
 
     /// <summary>Where this sink's records went so far (final table: nothing pending).</summary>

@@ -9,6 +9,14 @@ namespace Wp.Core.Sinks;
 /// </summary>
 internal interface ISinkBackend : IAsyncDisposable
 {
+    /// <summary>
+    /// True when a batch may reach the backend as several writes that the next flush commits
+    /// together (one statement, sent while it fills). The sink worker then writes records as they
+    /// arrive and flushes once per batch; the sink runtime keeps every write since the last flush
+    /// and handles them as one failed batch when a later write or the flush fails.
+    /// </summary>
+    bool StreamsBatches => false;
+
     /// <summary>Writes every record of the batch, in order. Throws when the write fails.</summary>
     ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken);
 

@@ -50,6 +50,68 @@ public sealed class SinkWorkerTests
         await run;
     }
 
+    [Fact]
+    public async Task A_backend_that_streams_batches_gets_each_chunk_as_it_comes_and_one_commit_per_batch_size()
+    {
+        using var dir = new TempDir();
+        var backend = new StatementBackend();
+        var worker = Worker(backend, dir, batchSize: 1000, new FakeTimeProvider());
+        var run = worker.RunAsync(_ => { });
+
+        foreach (var chunk in Chunks(2500, chunkSize: 300))
+        {
+            await worker.PostAsync(chunk, CancellationToken.None);
+        }
+
+        worker.Complete();
+        await run;
+
+        backend.Statements.Select(s => s.Count).Should().Equal(1000, 1000, 500);
+        backend.Writes.Should().Equal(300, 300, 300, 100, 200, 300, 300, 200, 100, 300, 100);
+        backend.Stored.Select(r => r[0].Value.AsInt).Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i), "order is kept");
+    }
+
+    [Fact]
+    public async Task A_streamed_batch_is_committed_once_the_batch_timeout_passes_on_the_injected_clock()
+    {
+        using var dir = new TempDir();
+        var clock = new FakeTimeProvider();
+        var backend = new StatementBackend();
+        var worker = Worker(backend, dir, batchSize: 1000, clock);
+        var run = worker.RunAsync(_ => { });
+
+        await worker.PostAsync(Chunks(10, 10).Single(), CancellationToken.None);
+        await WaitUntil(() => backend.Statements.Count == 1, eachTry: () => clock.Advance(TimeSpan.FromMilliseconds(50)));
+
+        backend.Statements.Single().Should().HaveCount(10);
+        worker.Complete();
+        await run;
+    }
+
+    [Fact]
+    public async Task When_a_streamed_statement_fails_every_record_is_stored_once_in_the_destination_or_a_rescue_file()
+    {
+        using var dir = new TempDir();
+        var backend = new StatementBackend { FailingWrite = 7 }; // 300, 300, 300, 100 | 200, 300, then the 7th (300) fails
+        var worker = Worker(backend, dir, batchSize: 1000, new FakeTimeProvider());
+        var run = worker.RunAsync(_ => { });
+
+        foreach (var chunk in Chunks(2500, chunkSize: 300))
+        {
+            await worker.PostAsync(chunk, CancellationToken.None);
+        }
+
+        worker.Complete();
+        await run;
+        await worker.Runtime.DisposeAsync();
+
+        backend.Statements.Select(s => s.Count).Should().Equal(1000);
+        worker.Runtime.Stats.Delivered.Should().Be(1000);
+        worker.Runtime.Stats.Diverted.Should().Be(1500, "the open statement's 500 records, the failed write's 300 and the 700 after it");
+        var rescued = Directory.GetFiles(dir.Combine("rescue")).SelectMany(Rescue.RescueWriterTests.ReadEntries);
+        backend.Stored.Concat(rescued).Select(r => r[0].Value.AsInt).Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i), "each record once, in order");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(500)]

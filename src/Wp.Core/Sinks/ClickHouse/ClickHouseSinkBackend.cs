@@ -14,11 +14,20 @@ namespace Wp.Core.Sinks.ClickHouse;
 /// (docs/configuration.md, database sinks); <see cref="HttpClient"/> only, no driver.
 /// </summary>
 /// <remarks>
+/// <para><b>Streaming.</b> ClickHouse pays a fixed cost per INSERT (a new part, merged later), so
+/// big batches load fastest; to have them without holding a batch's records in a list and its
+/// rows in one buffer before anything is sent, the INSERT opens with the batch's first write and
+/// its body follows the writes (<see cref="ChStreamedInsert"/>); the flush ends it.</para>
 /// <para><b>Atomicity.</b> ClickHouse has no transactions, but one INSERT of a batch (far below
-/// max_insert_block_size) is one block, written wholly or not at all: a failed request leaves
-/// nothing, and the runtime diverts the whole batch.</para>
+/// max_insert_block_size) is one block, written wholly or not at all — provided the server can
+/// tell a body that broke off from one that ended: every INSERT body is a gzip stream whose
+/// trailer comes last (<see cref="GzipStoredFrame"/>), so a request cut off by this process being
+/// killed or the connection being lost stores nothing. A failure leaves nothing, and the runtime
+/// diverts every record written since the last flush.</para>
 /// <para><b>Bad data.</b> A row the server cannot parse for its column (error codes of the
-/// "cannot parse / too large / type mismatch" family) fails the whole INSERT. The batch is then
+/// "cannot parse / too large / type mismatch" family) fails the whole INSERT (a streamed one may
+/// break off early: its rows are then sent again at the flush as one plain INSERT, whose answer
+/// tells refused data from an outage). The batch is then
 /// bisected with further INSERTs (<see cref="RejectIsolation"/>) until each refused row stands
 /// alone; it goes to the error group with the server's message. Without transactions the slices
 /// commit one by one: should the server go down in the middle of that isolation, the slices already
@@ -36,9 +45,13 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     private readonly DatabaseSinkOptions _options;
     private readonly HttpClient _http;
     private readonly Uri _base;
+    private readonly TimeSpan _requestTimeout;
     private readonly ChTsvEncoder _encoder = new();
     private ChColumn[]? _columns;
     private string? _insert;
+    private ChStreamedInsert? _open; // the INSERT of the rows encoded since the last flush
+    private int _sent;               // bytes of the encoder's buffer sent on _open
+    private bool _broken;            // _open broke: the rows go out again at the flush
 
     public ClickHouseSinkBackend(DatabaseSinkOptions options)
     {
@@ -50,8 +63,9 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
             ConnectTimeout = TimeSpan.FromMilliseconds(options.TimeoutMs),
         })
         {
-            Timeout = TimeSpan.FromMilliseconds(Math.Max(options.TimeoutMs, 1000) * 2),
+            Timeout = Timeout.InfiniteTimeSpan, // a streamed INSERT is open while its batch fills: each step has its own limit
         };
+        _requestTimeout = TimeSpan.FromMilliseconds(Math.Max(options.TimeoutMs, 1000) * 2);
         if (!string.IsNullOrEmpty(options.Username) || !string.IsNullOrEmpty(options.Password))
         {
             var user = string.IsNullOrEmpty(options.Username) ? "default" : options.Username;
@@ -62,45 +76,163 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
 
     private string Label => $"table {_options.Table}";
 
-    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
-        _encoder.ExclusiveAsync(() => WriteBatchAsync(batch, cancellationToken), cancellationToken);
+    /// <summary>A batch is one INSERT, sent while the sink worker writes its records.</summary>
+    public bool StreamsBatches => true;
 
-    private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => Guarded(() => AppendAsync(batch, cancellationToken), cancellationToken), cancellationToken);
+
+    /// <summary>Ends the open INSERT: its rows are stored, or refused rows are isolated and the rest stored.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => Guarded(() => CommitAsync(cancellationToken), cancellationToken), cancellationToken);
+
+    private async ValueTask AppendAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
             return;
         }
 
-        try
+        var columns = _columns ??= await ResolveColumnsAsync(batch, cancellationToken);
+        _insert ??= $"INSERT INTO {_options.Database}.{_options.Table} ({string.Join(", ", columns.Select(c => c.Name))}) FORMAT TabSeparated";
+        _encoder.Append(batch, columns, Label);
+        await SendAsync(cancellationToken);
+        if (_encoder.Rejected.Count > 0)
         {
-            var columns = _columns ??= await ResolveColumnsAsync(batch, cancellationToken);
-            _insert ??= $"INSERT INTO {_options.Database}.{_options.Table} ({string.Join(", ", columns.Select(c => c.Name))}) FORMAT TabSeparated";
-            _encoder.Encode(batch, columns, Label);
+            throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+        }
+    }
+
+    // Sends the rows encoded since the last send on the open INSERT (opened by the first rows).
+    // When the request broke (the server refused data, or failed), the rows wait for the flush,
+    // which sends them again as one plain request whose answer tells which.
+    private async ValueTask SendAsync(CancellationToken cancellationToken)
+    {
+        var end = _encoder.ByteCount;
+        if (_broken || end <= _sent)
+        {
+            return;
+        }
+
+        _open ??= new ChStreamedInsert(_http, Url(_insert), _requestTimeout);
+        if (await _open.WriteAsync(_encoder.Bytes(_sent, end), cancellationToken))
+        {
+            _sent = end;
+            return;
+        }
+
+        _broken = true;
+        await AbortAsync();
+    }
+
+    private async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        _encoder.Rejected.Clear(); // the writes reported theirs
+        if (_encoder.RowCount == 0)
+        {
+            return;
+        }
+
+        await SendAsync(cancellationToken);
+        if (!await TryCompleteAsync(cancellationToken))
+        {
+            // The stream broke: one INSERT of every row, bisected into more when the server
+            // refuses some of their data.
             await RejectIsolation.RunAsync(
                 _encoder.RowCount,
                 (start, length) => TryInsertAsync(start, length, cancellationToken),
                 (index, message) => _encoder.Rejected.Add(new RejectedRecord(_encoder.Records[index], $"{Label}: {message}")));
-            if (_encoder.Rejected.Count > 0)
+        }
+
+        var rejected = _encoder.Rejected.ToList();
+        Reset();
+        if (rejected.Count > 0)
+        {
+            throw new SinkRecordsRejectedException(rejected);
+        }
+    }
+
+    // True when the streamed INSERT stored every row; false when there is none or the server
+    // refused data (the rows are sent again); throws on any other answer.
+    private async ValueTask<bool> TryCompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_open is not { } open || _broken)
+        {
+            return false;
+        }
+
+        _open = null;
+        HttpResponseMessage response;
+        try
+        {
+            response = await open.CompleteAsync();
+        }
+        catch (HttpRequestException)
+        {
+            return false; // the connection broke: the plain request says whether the server is there
+        }
+        finally
+        {
+            await open.DisposeAsync();
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
             {
-                throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+                return true;
             }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            return ErrorCode(text) is { } code && s_dataErrors.Contains(code)
+                ? false
+                : throw new SinkUnavailableException($"clickhouse: HTTP {(int)response.StatusCode}: {Shorten(text)}");
+        }
+    }
+
+    // Every failure but refused data is an outage: the rows since the last flush are dropped here
+    // (the runtime diverts them) and the next write starts afresh, columns looked up again.
+    private async ValueTask Guarded(Func<ValueTask> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await action();
         }
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {
-            _columns = null;
-            _insert = null;
+            await FailAsync();
             throw ex as SinkUnavailableException ?? new SinkUnavailableException($"clickhouse: {ex.Message}", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _columns = null;
-            _insert = null;
-            throw new SinkUnavailableException("clickhouse: request timed out", ex); // HttpClient's timeout
+            await FailAsync();
+            throw new SinkUnavailableException("clickhouse: request timed out", ex); // a request's own timeout
         }
     }
 
-    public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    private async ValueTask FailAsync()
+    {
+        _columns = null;
+        _insert = null;
+        await AbortAsync();
+        Reset();
+    }
+
+    private void Reset()
+    {
+        _encoder.Clear();
+        _sent = 0;
+        _broken = false;
+    }
+
+    private async ValueTask AbortAsync()
+    {
+        if (_open is { } open)
+        {
+            _open = null;
+            await open.DisposeAsync();
+        }
+    }
 
     public async ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
@@ -117,14 +249,16 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     public async ValueTask DisposeAsync()
     {
         _http.Dispose(); // ends a write the runtime stopped waiting for
+        await _encoder.ExclusiveAsync(AbortAsync, CancellationToken.None); // rows never flushed are not stored
         await _encoder.DisposeAsync();
     }
 
     // One INSERT of the encoded rows [start, start+length): null when stored, the server's message when it refused their data.
     private async Task<string?> TryInsertAsync(int start, int length, CancellationToken cancellationToken)
     {
-        using var content = new ReadOnlyMemoryContent(_encoder.Rows(start, length));
-        using var response = await _http.PostAsync(Url(_insert), content, cancellationToken);
+        using var content = new ByteArrayContent(GzipStoredFrame.Wrap(_encoder.Rows(start, length).Span)); // see GzipStoredFrame: all or nothing
+        content.Headers.ContentEncoding.Add("gzip");
+        using var response = await PostAsync(_insert, content, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return null;
@@ -175,9 +309,16 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
     private async Task<string> QueryAsync(string sql, CancellationToken cancellationToken)
     {
         using var content = new StringContent(sql, Encoding.UTF8);
-        using var response = await _http.PostAsync(Url(null), content, cancellationToken);
+        using var response = await PostAsync(null, content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return response.IsSuccessStatusCode ? text : throw new SinkUnavailableException($"clickhouse: HTTP {(int)response.StatusCode}: {Shorten(text)}");
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string? query, HttpContent content, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_requestTimeout);
+        return await _http.PostAsync(Url(query), content, timeout.Token);
     }
 
     private Uri Url(string? query) =>

@@ -41,9 +41,25 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
     /// <summary>Encodes <paramref name="batch"/> for <paramref name="columns"/>, replacing the previous batch.</summary>
     public void Encode(IReadOnlyList<Record> batch, TColumn[] columns, string label)
     {
+        Clear();
+        Append(batch, columns, label);
+    }
+
+    /// <summary>Drops every encoded row.</summary>
+    public void Clear()
+    {
         Buffer.Clear();
         _rowEnds.Clear();
         Records.Clear();
+        Rejected.Clear();
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="batch"/> after the rows already encoded (a statement that spans
+    /// several writes); <see cref="Rejected"/> then holds this batch's refused records only.
+    /// </summary>
+    public void Append(IReadOnlyList<Record> batch, TColumn[] columns, string label)
+    {
         Rejected.Clear();
         foreach (var record in batch)
         {
@@ -136,12 +152,17 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
         }
     }
 
+    /// <summary>Bytes encoded so far.</summary>
+    public int ByteCount => Buffer.Length;
+
+    /// <summary>The encoded bytes [start, end).</summary>
+    public ReadOnlyMemory<byte> Bytes(int start, int end) => Buffer.WrittenMemory[start..end];
+
     /// <summary>The bytes of rows [start, start+count).</summary>
-    public ReadOnlyMemory<byte> Rows(int start, int count)
-    {
-        var from = start == 0 ? 0 : _rowEnds[start - 1];
-        return Buffer.WrittenMemory[from.._rowEnds[start + count - 1]];
-    }
+    public ReadOnlyMemory<byte> Rows(int start, int count) => Buffer.WrittenMemory[RowStart(start).._rowEnds[start + count - 1]];
+
+    /// <summary>Where the bytes of <paramref name="row"/> start.</summary>
+    public int RowStart(int row) => row == 0 ? 0 : _rowEnds[row - 1];
 
     /// <summary>
     /// Runs one write that uses this encoder. A write the sink runtime stopped waiting for (its

@@ -93,6 +93,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// </summary>
     internal Task ProbeTask => _probe;
 
+    /// <summary>Whether the backend takes a batch as several writes committed by one flush (<see cref="ISinkBackend.StreamsBatches"/>).</summary>
+    public bool StreamsBatches => _primary.StreamsBatches;
+
     /// <summary>The open rescue file while diverting; otherwise null. For logs and tests.</summary>
     public string? CurrentRescueFile => _rescue.CurrentPath;
 
@@ -130,18 +133,25 @@ internal sealed class SinkRuntime : IAsyncDisposable
             {
                 // Bad data, not an outage (docs/configuration.md, database sinks): the rest of the batch is written.
                 Stats.AddDelivered(batch.Count - rejected.Rejected.Count);
+                if (_options.DivertOnFailure)
+                {
+                    _unflushed.Add(Without(batch, rejected.Rejected));
+                }
+
                 await RejectAsync(rejected.Rejected, cancellationToken);
                 return SinkWriteOutcome.Delivered;
             }
             catch (Exception ex)
             {
-                return await HandleWriteFailureAsync(batch, ex, cancellationToken);
+                // A backend that streams a batch aborts its open statement: what was written to it
+                // since the last good flush fails together with this write.
+                return await HandleWriteFailureAsync(_primary.StreamsBatches ? TakeUnflushed(batch) : batch, ex, cancellationToken);
             }
 
             Stats.AddDelivered(batch.Count);
             if (_options.DivertOnFailure)
             {
-                // Kept until the next successful flush: a failing flush diverts them (see FlushAsync).
+                // Kept until the next successful flush: a failing flush or later write diverts them too.
                 _unflushed.Add(batch);
             }
 
@@ -162,46 +172,55 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// </summary>
     /// <exception cref="SinkFailedException"><c>throw</c> strategy, or <see cref="SinkRuntimeOptions.DivertOnFailure"/> off, and the flush failed.</exception>
     /// <exception cref="RescueUnavailableException">The flush failed and no rescue file could be opened.</exception>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_diverting)
-            {
-                return;
-            }
-
-            try
-            {
-                await WithTimeoutAsync(_primary.FlushAsync(cancellationToken), "flush", cancellationToken);
-                _unflushed.Clear();
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                await HandleFlushFailureAsync(ex, cancellationToken);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public ValueTask FlushAsync(CancellationToken cancellationToken) => FlushPrimaryAsync(sync: false, cancellationToken);
 
     // Under the gate: the batches delivered since the last good flush may not have reached the
     // destination, so they are treated as one failed batch (moved from delivered to wherever the
     // strategy puts them). With nothing unflushed, nothing can be lost: the failure only counts.
-    private async ValueTask HandleFlushFailureAsync(Exception ex, CancellationToken cancellationToken)
+    private async ValueTask HandleFlushFailureAsync(Exception ex, CancellationToken cancellationToken) =>
+        await HandleWriteFailureAsync(TakeUnflushed([]), new SinkUnavailableException("flush failed: " + Describe(ex), ex), cancellationToken);
+
+    // Under the gate: the records delivered since the last good flush, taken back from the
+    // delivered count, followed by the failed batch.
+    private List<Record> TakeUnflushed(IReadOnlyList<Record> failed)
     {
         var held = _unflushed.SelectMany(b => b).ToList();
         _unflushed.Clear();
         Stats.AddDelivered(-held.Count);
-        await HandleWriteFailureAsync(held, new SinkUnavailableException("flush failed: " + Describe(ex), ex), cancellationToken);
+        held.AddRange(failed);
+        return held;
+    }
+
+    private static List<Record> Without(IReadOnlyList<Record> batch, IReadOnlyList<RejectedRecord> rejected)
+    {
+        var refused = rejected.Select(r => r.Record).ToHashSet(ReferenceEqualityComparer.Instance);
+        return batch.Where(r => !refused.Contains(r)).ToList();
+    }
+
+    // Under the gate, primary up. A destination that refuses the data of rows it took since the
+    // last flush (a streamed statement) stores the rest; the refused rows go where rejected rows go.
+    private async ValueTask CommitAsync(bool sync, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (sync)
+            {
+                await _primary.SyncAsync(cancellationToken);
+            }
+            else
+            {
+                await WithTimeoutAsync(_primary.FlushAsync(cancellationToken), "flush", cancellationToken);
+            }
+        }
+        catch (SinkRecordsRejectedException rejected)
+        {
+            _unflushed.Clear();
+            Stats.AddDelivered(-rejected.Rejected.Count);
+            await RejectAsync(rejected.Rejected, cancellationToken);
+            return;
+        }
+
+        _unflushed.Clear();
     }
 
     /// <summary>
@@ -209,7 +228,9 @@ internal sealed class SinkRuntime : IAsyncDisposable
     /// before deleting a replayed rescue file. A failure is handled like a failed flush.
     /// </summary>
     /// <exception cref="SinkFailedException">As for <see cref="FlushAsync"/>.</exception>
-    public async ValueTask SyncAsync(CancellationToken cancellationToken)
+    public ValueTask SyncAsync(CancellationToken cancellationToken) => FlushPrimaryAsync(sync: true, cancellationToken);
+
+    private async ValueTask FlushPrimaryAsync(bool sync, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -222,8 +243,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
 
             try
             {
-                await _primary.SyncAsync(cancellationToken);
-                _unflushed.Clear();
+                await CommitAsync(sync, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -307,8 +327,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
     {
         try
         {
-            await _primary.FlushAsync(CancellationToken.None);
-            _unflushed.Clear();
+            await CommitAsync(sync: false, CancellationToken.None);
             return;
         }
         catch (Exception ex)

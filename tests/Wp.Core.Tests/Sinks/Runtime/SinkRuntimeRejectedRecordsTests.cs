@@ -68,6 +68,39 @@ public sealed class SinkRuntimeRejectedRecordsTests : IDisposable
         _log.Messages(LogEventLevel.Error).Should().ContainSingle().Which.Should().Contain("value too long").And.Contain("n: 7").And.Contain("cannot keep it");
     }
 
+    [Fact]
+    public async Task Records_refused_when_the_flush_ends_a_streamed_statement_go_to_the_error_group_and_the_rest_stay_delivered()
+    {
+        var forwarder = new CollectingErrorForwarder();
+        var backend = new StatementBackend { RefusedAtFlush = r => r.Find("n")!.Value.Value.AsInt is 2 or 6 };
+        await using var runtime = NewRuntime(backend, forwarder);
+
+        await runtime.WriteAsync(Enumerable.Range(0, 4).Select(Row).ToList(), default);
+        await runtime.WriteAsync(Enumerable.Range(4, 4).Select(Row).ToList(), default);
+        await runtime.FlushAsync(default);
+
+        runtime.Stats.Delivered.Should().Be(6);
+        runtime.Stats.ToError.Should().Be(2);
+        runtime.IsDiverting.Should().BeFalse();
+        backend.Stored.Select(r => r.Find("n")!.Value.Value.AsInt).Should().Equal(0, 1, 3, 4, 5, 7);
+        forwarder.Received.Should().ContainSingle().Which.Batch.Select(r => r.Find("n")!.Value.Value.AsInt).Should().Equal(2, 6);
+    }
+
+    [Fact]
+    public async Task When_the_flush_after_a_refused_record_fails_the_rest_of_that_write_is_diverted_without_it()
+    {
+        await using var runtime = NewRuntime(new RefusingThenFailingFlushBackend(), new CollectingErrorForwarder());
+        var batch = new List<Record> { Row(1), Row(2), Row(3) };
+
+        await runtime.WriteAsync(batch, default);
+        await runtime.FlushAsync(default);
+
+        runtime.Stats.Delivered.Should().Be(0);
+        runtime.Stats.ToError.Should().Be(1);
+        runtime.Stats.Diverted.Should().Be(2, "the refused record went to the error group once, not again to rescue");
+        runtime.IsDiverting.Should().BeTrue();
+    }
+
     private SinkRuntime NewRuntime(ISinkBackend backend, IErrorGroupForwarder? forwarder) =>
         new(new SinkRuntimeOptions { SinkName = "s1", RescueRoot = _dir.Path }, backend, TimeProvider.System, _log.Logger, forwarder);
 
@@ -76,6 +109,19 @@ public sealed class SinkRuntimeRejectedRecordsTests : IDisposable
         var record = new Record();
         record.Add("n", Value.Int(n));
         return record;
+    }
+
+    /// <summary>Refuses the first record of each write; every flush fails (the server went away).</summary>
+    private sealed class RefusingThenFailingFlushBackend : ISinkBackend
+    {
+        public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+            ValueTask.FromException(new SinkRecordsRejectedException([new RejectedRecord(batch[0], "value too long")]));
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.FromException(new SinkUnavailableException("gone"));
+
+        public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.FromException(new SinkUnavailableException("gone"));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Writes every record but those at the given indexes, which it reports refused.</summary>

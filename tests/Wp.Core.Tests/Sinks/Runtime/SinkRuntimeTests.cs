@@ -67,6 +67,31 @@ public sealed class SinkRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_write_to_a_streamed_statement_diverts_what_was_written_since_the_last_flush_with_it()
+    {
+        // The backend aborts its open statement when a write fails: the records of the earlier
+        // writes are not stored either.
+        var backend = new StatementBackend();
+        var runtime = new SinkRuntime(new SinkRuntimeOptions { SinkName = "s1", RescueRoot = _dir.Path }, backend, _clock, _log.Logger);
+        var flushed = Batch(2);
+        var unflushed = Batch(4);
+        var failed = Batch(3);
+        await runtime.WriteAsync(flushed, default);
+        await runtime.FlushAsync(default);
+        await runtime.WriteAsync(unflushed, default);
+        backend.Up = false;
+
+        (await runtime.WriteAsync(failed, default)).Should().Be(SinkWriteOutcome.Diverted);
+        await runtime.DisposeAsync();
+
+        backend.Stored.Should().Equal(flushed);
+        runtime.Stats.Delivered.Should().Be(2);
+        runtime.Stats.Diverted.Should().Be(7);
+        var sealedFile = _dir.FileNames().Should().ContainSingle().Subject;
+        Texts(ReadEntries(_dir.Combine(sealedFile))).Should().Equal(Texts(unflushed.Concat(failed)));
+    }
+
+    [Fact]
     public async Task Probes_back_off_from_100_ms_doubling_to_5_s_and_never_swap_back_while_failing()
     {
         await using var runtime = NewRuntime();
