@@ -9,6 +9,10 @@ namespace Wp.Core.Sinks.Postgres;
 /// Writes each batch to a PostgreSQL table with one binary COPY, which is one transaction (docs/configuration.md).
 /// </summary>
 /// <remarks>
+/// <para><b>Streaming.</b> The COPY begins with the batch's first write and its rows follow the
+/// writes; the flush ends it, which commits it. A COPY that does not end — cancelled on a failure,
+/// or its connection lost with this process — stores nothing. So a batch's records wait in no list
+/// and its rows in no buffer to be sent all at once.</para>
 /// <para><b>Outage vs bad data.</b> A failure to connect, a dropped connection, a server shutting
 /// down, a timeout — anything that is not about a row's content — propagates (as
 /// <see cref="SinkUnavailableException"/>) before the transaction commits, so the batch is wholly
@@ -16,8 +20,9 @@ namespace Wp.Core.Sinks.Postgres;
 /// 22 data exception or 23 constraint violation) does not fail the batch: COPY is all-or-nothing,
 /// so the batch is then bisected under savepoints of one transaction (<see cref="RejectIsolation"/>)
 /// until each refused row stands alone; the good rows commit together and the refused ones are
-/// reported through <see cref="SinkRecordsRejectedException"/> with the server's message. A batch
-/// without refused rows costs one round trip: the COPY alone, no BEGIN/SAVEPOINT/COMMIT.</para>
+/// reported through <see cref="SinkRecordsRejectedException"/> with the server's message (the
+/// server says so when the COPY ends, at the flush). A batch without refused rows costs one COPY
+/// alone, no BEGIN/SAVEPOINT/COMMIT.</para>
 /// <para><b>Types.</b> Columns are read from the catalog (after <c>CREATE TABLE IF NOT EXISTS</c>
 /// when <c>create_table</c>): integer types, real/double/numeric, boolean, timestamptz/timestamp
 /// (the instant, in UTC), inet, and text types. A value converts to its column's type or the record
@@ -34,6 +39,10 @@ internal sealed class PostgresSinkBackend : ISinkBackend
     private readonly PgCopyEncoder _encoder = new();
     private PgColumn[]? _columns;
     private string? _copy;
+    private NpgsqlConnection? _connection; // held while a statement is open
+    private NpgsqlRawCopyStream? _open;    // the COPY of the rows encoded since the last flush
+    private int _sent;                     // bytes of the encoder's buffer sent on _open
+    private string? _refused;              // the server refused the COPY's data: the flush isolates the rows
 
     public PostgresSinkBackend(DatabaseSinkOptions options)
     {
@@ -59,41 +68,158 @@ internal sealed class PostgresSinkBackend : ISinkBackend
 
     private string Label => $"table {_options.Table}";
 
-    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
-        _encoder.ExclusiveAsync(() => WriteBatchAsync(batch, cancellationToken), cancellationToken);
+    /// <summary>A batch is one COPY, sent while the sink worker writes its records.</summary>
+    public bool StreamsBatches => true;
 
-    private async ValueTask WriteBatchAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => Guarded(() => AppendAsync(batch, cancellationToken)), cancellationToken);
+
+    /// <summary>Ends the open COPY, which commits it; refused rows are then isolated and the rest committed.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken) =>
+        _encoder.ExclusiveAsync(() => Guarded(() => CommitAsync(cancellationToken)), cancellationToken);
+
+    private async ValueTask AppendAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
             return;
         }
 
+        _connection ??= await _source.OpenConnectionAsync(cancellationToken);
+        var columns = _columns ??= await ResolveColumnsAsync(_connection, batch, cancellationToken);
+        _copy ??= $"COPY {Quote(_options.Table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
+        _encoder.Append(batch, columns, Label);
+        await SendAsync(cancellationToken);
+        if (_encoder.Rejected.Count > 0)
+        {
+            throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+        }
+    }
+
+    // Sends the rows encoded since the last send on the open COPY (begun by the first rows). A
+    // COPY the server ended for a row's content keeps the rows for the flush, which isolates them.
+    private async ValueTask SendAsync(CancellationToken cancellationToken)
+    {
+        var end = _encoder.ByteCount;
+        if (_refused is not null || end <= _sent)
+        {
+            return;
+        }
+
         try
         {
-            await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-            var columns = _columns ??= await ResolveColumnsAsync(connection, batch, cancellationToken);
-            _copy ??= $"COPY {Quote(_options.Table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
-            _encoder.Encode(batch, columns, Label);
-            var rows = _encoder.RowCount;
-            if (rows > 0 && await TryCopyAsync(connection, 0, rows, cancellationToken) is { } refused)
+            if (_open is null)
             {
-                await IsolateRefusedAsync(connection, rows, refused, cancellationToken);
+                _open = await _connection!.BeginRawBinaryCopyAsync(_copy!, cancellationToken);
+                await _open.WriteAsync(s_header, cancellationToken);
             }
 
-            if (_encoder.Rejected.Count > 0)
+            await _open.WriteAsync(_encoder.Bytes(_sent, end), cancellationToken);
+            _sent = end;
+        }
+        catch (PostgresException ex) when (IsDataError(ex))
+        {
+            _refused = Refusal(ex);
+            await AbortCopyAsync();
+        }
+    }
+
+    private async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        _encoder.Rejected.Clear(); // the writes reported theirs
+        var rows = _encoder.RowCount;
+        if (rows > 0)
+        {
+            await SendAsync(cancellationToken);
+            if (_open is { } open)
             {
-                throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
+                _open = null;
+                try
+                {
+                    // Disposing the stream ends the COPY, which commits it; the server's verdict arrives then.
+                    await open.WriteAsync(s_trailer, cancellationToken);
+                    await open.DisposeAsync();
+                }
+                catch (PostgresException ex) when (IsDataError(ex))
+                {
+                    _refused = Refusal(ex);
+                }
             }
+
+            if (_refused is { } refused)
+            {
+                _connection ??= await _source.OpenConnectionAsync(cancellationToken);
+                await IsolateRefusedAsync(_connection, rows, refused, cancellationToken);
+            }
+        }
+
+        var rejected = _encoder.Rejected.ToList();
+        await EndStatementAsync();
+        if (rejected.Count > 0)
+        {
+            throw new SinkRecordsRejectedException(rejected);
+        }
+    }
+
+    // Every failure but refused data is an outage: the open COPY is cancelled (nothing of it is
+    // stored; the runtime diverts its records) and the next write starts afresh.
+    private async ValueTask Guarded(Func<ValueTask> action)
+    {
+        try
+        {
+            await action();
         }
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {
+            await EndStatementAsync();
             Reset();
             throw Unavailable(ex);
         }
     }
 
-    public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask; // each batch is committed
+    // Drops the statement's rows and gives its connection back (an open COPY is cancelled first:
+    // disposing it would commit it).
+    private async ValueTask EndStatementAsync()
+    {
+        await AbortCopyAsync();
+        _encoder.Clear();
+        _sent = 0;
+        _refused = null;
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async ValueTask AbortCopyAsync()
+    {
+        if (_open is not { } open)
+        {
+            return;
+        }
+
+        _open = null;
+        try
+        {
+            await open.CancelAsync();
+        }
+        catch (Exception)
+        {
+            // The connection is gone or the server already ended the COPY: nothing of it was stored either way.
+        }
+
+        try
+        {
+            await open.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // As above.
+        }
+    }
+
+    private static string Refusal(PostgresException ex) => $"{ex.MessageText}{(ex.Detail is { Length: > 0 } d ? " (" + d + ")" : "")}";
 
     public async ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
@@ -112,7 +238,8 @@ internal sealed class PostgresSinkBackend : ISinkBackend
 
     public async ValueTask DisposeAsync()
     {
-        await _encoder.DisposeAsync(); // after any abandoned write, which the command timeout bounds
+        await _encoder.ExclusiveAsync(EndStatementAsync, CancellationToken.None); // after any abandoned write, which the command timeout bounds; rows never flushed are not stored
+        await _encoder.DisposeAsync();
         await _source.DisposeAsync();
     }
 
@@ -175,7 +302,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         }
         catch (PostgresException ex) when (IsDataError(ex))
         {
-            return $"{ex.MessageText}{(ex.Detail is { Length: > 0 } d ? " (" + d + ")" : "")}";
+            return Refusal(ex);
         }
     }
 
