@@ -49,6 +49,7 @@ internal sealed class SinkWorker : IStatSource
     private readonly ILogger _log;
     private long _routed;
     private long _abandoned;
+    private readonly bool _streams; // the backend takes a batch as several writes (ISinkBackend.StreamsBatches)
     private List<Record> _batch;
     private int _pending;       // records in the current batch
     private long _batchStarted; // when its first record came
@@ -60,11 +61,12 @@ internal sealed class SinkWorker : IStatSource
         _runtime = runtime;
         _batchSize = Math.Max(1, group.BatchSize);
         _batchTimeout = TimeSpan.FromMilliseconds(Math.Max(1, group.BatchTimeoutMs));
-        _batch = new List<Record>(runtime.StreamsBatches ? 0 : _batchSize);
+        _streams = runtime.StreamsBatches;
+        _batch = new List<Record>(_streams ? 0 : _batchSize);
         _time = time;
         _log = log;
         var batchChunks = (_batchSize + ChunkRecords - 1) / ChunkRecords;
-        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(runtime.StreamsBatches ? Math.Clamp(batchChunks, MinChannelChunks, MaxStreamingChunks) : Math.Max(MinChannelChunks, batchChunks))
+        _channel = Channel.CreateBounded<SinkChunk>(new BoundedChannelOptions(_streams ? Math.Clamp(batchChunks, MinChannelChunks, MaxStreamingChunks) : Math.Max(MinChannelChunks, batchChunks))
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -154,7 +156,7 @@ internal sealed class SinkWorker : IStatSource
         {
             while (reader.TryRead(out var chunk))
             {
-                await (_runtime.StreamsBatches ? StreamChunkAsync(chunk) : AddChunkAsync(chunk));
+                await (_streams ? StreamChunkAsync(chunk) : AddChunkAsync(chunk));
             }
 
             if (_pending == 0)
@@ -258,7 +260,7 @@ internal sealed class SinkWorker : IStatSource
     // keeps for a failing flush to one batch; for unbuffered backends (files) it costs next to nothing.
     private async ValueTask EndBatchAsync()
     {
-        if (!_runtime.StreamsBatches)
+        if (!_streams)
         {
             await _runtime.WriteAsync(_batch, CancellationToken.None);
             _batch = new List<Record>(_batchSize); // the runtime keeps the written one until the flush

@@ -56,13 +56,13 @@ public sealed class ClickHouseSinkTests(ClickHouseServer db) : DbSinkTests<Click
 
         using (var run = ToolProcess.Start("wparse", c.Root, ["daemon"], c.Env))
         {
-            await Eventually.Async(() => InsertRunning("nginx_killed"), run, TimeSpan.FromSeconds(60));
+            await Eventually.Async(() => Db.InsertRunning("nginx_killed"), run, TimeSpan.FromSeconds(60));
             await Task.Delay(1000); // ~2,000 more lines streamed into it
             run.Signal(ToolProcess.SigKill);
             await run.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        for (var i = 0; i < 300 && InsertRunning("nginx_killed"); i++)
+        for (var i = 0; i < 300 && Db.InsertRunning("nginx_killed"); i++)
         {
             await Task.Delay(100); // the server is done with the broken request
         }
@@ -75,8 +75,4 @@ public sealed class ClickHouseSinkTests(ClickHouseServer db) : DbSinkTests<Click
         Rows("nginx_killed").Should().Be(20_000);
         DistinctDigits("nginx_killed").Should().Be(20_000);
     }
-
-    // Whether an INSERT into the table is running (ClickHouse 18.16 shows no progress for one sent over HTTP).
-    private bool InsertRunning(string table) =>
-        Count($"SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO wp.{table} %'") > 0;
 }

@@ -113,6 +113,13 @@ public sealed class ClickHouseServer : DbServer
         return body;
     }
 
+    /// <summary>
+    /// Whether an INSERT into <paramref name="table"/> is running. 18.16 shows no progress of one
+    /// sent over HTTP; it lists a plain-text one once it has read into its body, a gzip one later.
+    /// </summary>
+    public bool InsertRunning(string table) =>
+        Count($"SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO {Database}.{table} %' FORMAT TabSeparated") > 0;
+
     public long Count(string sql) => long.Parse(Query(sql).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     public Dictionary<string, string> ColumnTypes(string table) =>

@@ -18,15 +18,7 @@ public sealed class SinkWorkerTests
         using var dir = new TempDir();
         var backend = new BatchRecordingBackend();
         var worker = Worker(backend, dir, batchSize: 1000, new FakeTimeProvider());
-        var run = worker.RunAsync(_ => { });
-
-        foreach (var chunk in Chunks(2500, chunkSize: 300))
-        {
-            await worker.PostAsync(chunk, CancellationToken.None);
-        }
-
-        worker.Complete();
-        await run;
+        await RunToEndAsync(worker, Chunks(2500, chunkSize: 300));
 
         backend.BatchSizes.Should().Equal(1000, 1000, 500);
         backend.Records.Select(r => r[0].Value.AsInt).Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i), "order is kept");
@@ -56,15 +48,7 @@ public sealed class SinkWorkerTests
         using var dir = new TempDir();
         var backend = new StatementBackend();
         var worker = Worker(backend, dir, batchSize: 1000, new FakeTimeProvider());
-        var run = worker.RunAsync(_ => { });
-
-        foreach (var chunk in Chunks(2500, chunkSize: 300))
-        {
-            await worker.PostAsync(chunk, CancellationToken.None);
-        }
-
-        worker.Complete();
-        await run;
+        await RunToEndAsync(worker, Chunks(2500, chunkSize: 300));
 
         backend.Statements.Select(s => s.Count).Should().Equal(1000, 1000, 500);
         backend.Writes.Should().Equal(300, 300, 300, 100, 200, 300, 300, 200, 100, 300, 100);
@@ -94,15 +78,7 @@ public sealed class SinkWorkerTests
         using var dir = new TempDir();
         var backend = new StatementBackend { FailingWrite = 7 }; // 300, 300, 300, 100 | 200, 300, then the 7th (300) fails
         var worker = Worker(backend, dir, batchSize: 1000, new FakeTimeProvider());
-        var run = worker.RunAsync(_ => { });
-
-        foreach (var chunk in Chunks(2500, chunkSize: 300))
-        {
-            await worker.PostAsync(chunk, CancellationToken.None);
-        }
-
-        worker.Complete();
-        await run;
+        await RunToEndAsync(worker, Chunks(2500, chunkSize: 300));
         await worker.Runtime.DisposeAsync();
 
         backend.Statements.Select(s => s.Count).Should().Equal(1000);
@@ -124,15 +100,7 @@ public sealed class SinkWorkerTests
         var backend = new FailingAfterBackend(deliveredBeforeFailure);
         var worker = Worker(backend, dir, batchSize: 256, new FakeTimeProvider(), rescueRoot: dir.Combine("not-a-folder", "rescue"));
         var fatal = 0;
-        var run = worker.RunAsync(_ => fatal++);
-
-        foreach (var chunk in Chunks(2000, chunkSize: 300))
-        {
-            await worker.PostAsync(chunk, CancellationToken.None);
-        }
-
-        worker.Complete();
-        await run;
+        await RunToEndAsync(worker, Chunks(2000, chunkSize: 300), _ => fatal++);
 
         fatal.Should().Be(1);
         worker.Abandoned.Should().Be(2000 - backend.Delivered);
@@ -146,6 +114,19 @@ public sealed class SinkWorkerTests
         var sink = new SinkOptions { Name = "s", Group = "g", Connect = "fake", Type = "fake", Params = new Dictionary<string, object>(), SourceFile = "g.toml" };
         var runtime = new SinkRuntime(new SinkRuntimeOptions { SinkName = "s", RescueRoot = rescueRoot ?? dir.Combine("rescue") }, backend, clock, Logger.None);
         return new SinkWorker(sink, group, runtime, clock, Logger.None);
+    }
+
+    /// <summary>Runs the worker over <paramref name="chunks"/> until it has written them all.</summary>
+    private static async Task RunToEndAsync(SinkWorker worker, IEnumerable<IReadOnlyList<Record>> chunks, Action<SinkWorker>? onFatal = null)
+    {
+        var run = worker.RunAsync(onFatal ?? (_ => { }));
+        foreach (var chunk in chunks)
+        {
+            await worker.PostAsync(chunk, CancellationToken.None);
+        }
+
+        worker.Complete();
+        await run;
     }
 
     private static IEnumerable<IReadOnlyList<Record>> Chunks(int records, int chunkSize) =>

@@ -97,10 +97,7 @@ internal sealed partial class ClickHouseSinkBackend : ISinkBackend
         _insert ??= $"INSERT INTO {_options.Database}.{_options.Table} ({string.Join(", ", columns.Select(c => c.Name))}) FORMAT TabSeparated";
         _encoder.Append(batch, columns, Label);
         await SendAsync(cancellationToken);
-        if (_encoder.Rejected.Count > 0)
-        {
-            throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
-        }
+        _encoder.ThrowIfRejected();
     }
 
     // Sends the rows encoded since the last send on the open INSERT (opened by the first rows).

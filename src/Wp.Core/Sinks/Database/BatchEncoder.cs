@@ -45,6 +45,16 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
         Append(batch, columns, label);
     }
 
+    /// <summary>Reports the records refused so far (<see cref="Rejected"/>), if any.</summary>
+    /// <exception cref="SinkRecordsRejectedException">Some were refused.</exception>
+    public void ThrowIfRejected()
+    {
+        if (Rejected.Count > 0)
+        {
+            throw new SinkRecordsRejectedException([.. Rejected]);
+        }
+    }
+
     /// <summary>Drops every encoded row.</summary>
     public void Clear()
     {
@@ -161,8 +171,7 @@ internal abstract class BatchEncoder<TColumn> : IAsyncDisposable
     /// <summary>The bytes of rows [start, start+count).</summary>
     public ReadOnlyMemory<byte> Rows(int start, int count) => Buffer.WrittenMemory[RowStart(start).._rowEnds[start + count - 1]];
 
-    /// <summary>Where the bytes of <paramref name="row"/> start.</summary>
-    public int RowStart(int row) => row == 0 ? 0 : _rowEnds[row - 1];
+    private int RowStart(int row) => row == 0 ? 0 : _rowEnds[row - 1];
 
     /// <summary>
     /// Runs one write that uses this encoder. A write the sink runtime stopped waiting for (its

@@ -94,10 +94,7 @@ internal sealed class MySqlSinkBackend : ISinkBackend
             }
 
             await tx.CommitAsync(cancellationToken);
-            if (_encoder.Rejected.Count > 0)
-            {
-                throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
-            }
+            _encoder.ThrowIfRejected();
         }
         catch (Exception ex) when (ex is not SinkRecordsRejectedException and not OperationCanceledException)
         {

@@ -90,10 +90,7 @@ internal sealed class PostgresSinkBackend : ISinkBackend
         _copy ??= $"COPY {Quote(_options.Table)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
         _encoder.Append(batch, columns, Label);
         await SendAsync(cancellationToken);
-        if (_encoder.Rejected.Count > 0)
-        {
-            throw new SinkRecordsRejectedException([.. _encoder.Rejected]);
-        }
+        _encoder.ThrowIfRejected();
     }
 
     // Sends the rows encoded since the last send on the open COPY (begun by the first rows). A

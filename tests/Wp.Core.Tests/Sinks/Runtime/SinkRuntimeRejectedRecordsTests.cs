@@ -8,7 +8,7 @@ using Record = Wp.Core.Records.Record;
 
 namespace Wp.Core.Tests.Sinks.Runtime;
 
-/// <summary>SPEC §7.4: a value the destination refuses is bad data, not an outage.</summary>
+/// <summary>A value the destination refuses is bad data, not an outage (docs/configuration.md, "Outage or bad data").</summary>
 public sealed class SinkRuntimeRejectedRecordsTests : IDisposable
 {
     private readonly TempDir _dir = new();
