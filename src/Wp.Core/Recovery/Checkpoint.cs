@@ -290,23 +290,42 @@ internal sealed class CheckpointStore
         }
 
         // temp → (fsync) → rename: recover.lock is always a whole checkpoint (see remarks).
+        var current = _current is not null && _positions.TryGetValue(_current, out var top)
+            ? top
+            : _positions.Values.OrderBy(p => p.File, StringComparer.Ordinal).First();
+        var content = Serialize(current, _positions.Values);
         var temp = FilePath + ".tmp";
-        File.Delete(temp); // a leftover (or a planted symlink) is unlinked, never written through: CreateNew below
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        using (var handle = CreateTemp(temp))
         {
-            var current = _current is not null && _positions.TryGetValue(_current, out var top)
-                ? top
-                : _positions.Values.OrderBy(p => p.File, StringComparer.Ordinal).First();
-            stream.Write(Serialize(current, _positions.Values));
+            // One handle and one write: a save happens once per checkpoint_every_lines lines, and the
+            // next write to the target waits for it.
+            RandomAccess.Write(handle, content, 0);
             if (durable)
             {
-                stream.Flush(flushToDisk: true);
+                RandomAccess.FlushToDisk(handle);
                 DurableWrites++;
             }
         }
 
         File.Move(temp, FilePath, overwrite: true);
         Writes++;
+    }
+
+    /// <summary>
+    /// Creates the temp file, never through what is already there: a leftover of a crash (or a planted
+    /// symlink) makes the exclusive create fail, and is then unlinked and the create retried once.
+    /// </summary>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateTemp(string temp)
+    {
+        try
+        {
+            return File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
+        }
+        catch (IOException) when (File.Exists(temp) || new FileInfo(temp).LinkTarget is not null)
+        {
+            File.Delete(temp);
+            return File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
+        }
     }
 
     private static void WriteEntry(Utf8JsonWriter writer, FilePosition p)

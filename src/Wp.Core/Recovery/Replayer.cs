@@ -654,11 +654,19 @@ internal sealed class Replayer
                     _lastDurable = _owner._time.GetTimestamp();
                 }
 
-                _saving = Task.Run(() =>
+                if (durable)
+                {
+                    _saving = Task.Run(() =>
+                    {
+                        _owner._checkpoints.Save(position, durable);
+                        _committed = position;
+                    });
+                }
+                else
                 {
                     _owner._checkpoints.Save(position, durable);
                     _committed = position;
-                });
+                }
             }
 
             _linesSinceCommit = 0;

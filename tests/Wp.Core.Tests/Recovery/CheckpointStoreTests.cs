@@ -180,5 +180,36 @@ public sealed class CheckpointStoreTests : IDisposable
         reloaded.Positions["a.dat"].Offset.Should().Be(10);
     }
 
+    [Fact]
+    public void A_leftover_temp_file_of_a_crash_is_replaced_not_appended_to()
+    {
+        var store = Store();
+        File.WriteAllText(store.FilePath + ".tmp", new string('x', 4096)); // longer than any checkpoint
+
+        store.Save(new FilePosition("a.dat", 10, 1, 20));
+
+        File.Exists(store.FilePath + ".tmp").Should().BeFalse();
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+    }
+
+    [Fact]
+    public void A_symlink_planted_at_the_temp_path_is_unlinked_never_written_through()
+    {
+        var store = Store();
+        var victim = Path.Combine(_dir.Path, "victim.txt");
+        File.WriteAllText(victim, "keep me");
+        File.CreateSymbolicLink(store.FilePath + ".tmp", victim);
+
+        store.Save(new FilePosition("a.dat", 10, 1, 20));
+
+        File.ReadAllText(victim).Should().Be("keep me");
+        new FileInfo(store.FilePath).LinkTarget.Should().BeNull();
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+    }
+
     private CheckpointStore Store() => new(_dir.Path, _log.Logger);
 }

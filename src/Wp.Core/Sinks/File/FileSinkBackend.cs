@@ -70,7 +70,11 @@ internal sealed class FileSinkBackend : ISinkBackend
 
     /// <summary>Internal seam for tests: performs the single write of a batch's bytes.</summary>
     internal Func<Stream, ReadOnlyMemory<byte>, ValueTask> WriteBytes { get; init; } =
-        static (stream, bytes) => stream.WriteAsync(bytes, CancellationToken.None);
+        static (stream, bytes) =>
+        {
+            stream.Write(bytes.Span);
+            return ValueTask.CompletedTask;
+        };
 
     /// <summary>
     /// Formats and writes the whole batch with one OS write; creates missing folders and
