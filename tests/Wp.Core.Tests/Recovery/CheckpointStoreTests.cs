@@ -211,5 +211,71 @@ public sealed class CheckpointStoreTests : IDisposable
         reloaded.Positions["a.dat"].Offset.Should().Be(10);
     }
 
+    [Fact]
+    public void A_save_that_is_not_durable_overwrites_the_checkpoint_in_place_padding_a_shorter_one()
+    {
+        var store = Store();
+        store.Save(new FilePosition("a.dat", 1_000_000, 10_000, 2_000_000), durable: false); // the first: through the temp file
+        var before = new FileInfo(store.FilePath).Length;
+        using var held = new FileStream(store.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        store.Save(new FilePosition("a.dat", 10, 1, 2_000_000), durable: false);
+
+        // The handle opened before the save sees the new content: the same file, written in place.
+        var seen = new StreamReader(held).ReadToEnd();
+        seen.Should().Be("""{"v":1,"file":"a.dat","offset":10,"lines":1,"size":2000000,"clean":false}""" + "\n" + new string(' ', (int)before - 74));
+        new FileInfo(store.FilePath).Length.Should().Be(before);
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions["a.dat"].Should().Be(new FilePosition("a.dat", 10, 1, 2_000_000));
+        _dir.FileNames().Should().Equal(CheckpointStore.FileName);
+    }
+
+    [Fact]
+    public void A_durable_save_and_a_checkpoint_past_one_sector_replace_the_file_instead()
+    {
+        var store = Store();
+        store.Save(new FilePosition("a.dat", 10, 1, 20), durable: false);
+        using (var held = new FileStream(store.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            store.Save(new FilePosition("a.dat", 15, 2, 20), durable: true);
+            new StreamReader(held).ReadToEnd().Should().Contain("\"offset\":10,", "a durable save renames a new file over the old one");
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            store.Save(new FilePosition($"other-{i}.dat", 10, 1, 20), durable: false); // grows past 512 bytes
+        }
+
+        using (var held = new FileStream(store.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            held.Length.Should().BeGreaterThan(512);
+            store.Save(new FilePosition("a.dat", 20, 3, 20), durable: false);
+            new StreamReader(held).ReadToEnd().Should().Contain("\"offset\":15,", "a checkpoint past one sector is not overwritten in place");
+        }
+
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions["a.dat"].Offset.Should().Be(20);
+        reloaded.Positions.Should().HaveCount(9);
+    }
+
+    [Fact]
+    public void A_symlink_planted_at_recover_lock_is_replaced_never_written_through()
+    {
+        var store = Store();
+        var victim = Path.Combine(_dir.Path, "victim.txt");
+        File.WriteAllText(victim, "keep me");
+        File.CreateSymbolicLink(store.FilePath, victim);
+
+        store.Save(new FilePosition("a.dat", 10, 1, 20), durable: false);
+
+        File.ReadAllText(victim).Should().Be("keep me");
+        new FileInfo(store.FilePath).LinkTarget.Should().BeNull();
+        var reloaded = Store();
+        reloaded.Load();
+        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+    }
+
     private CheckpointStore Store() => new(_dir.Path, _log.Logger);
 }
