@@ -175,9 +175,7 @@ public sealed class CheckpointStoreTests : IDisposable
         act.Should().Throw<Exception>().Which.Should().Match<Exception>(e => e is IOException || e is UnauthorizedAccessException);
         store.TryGet("a.dat", out var kept).Should().BeTrue();
         kept.Offset.Should().Be(10);
-        var reloaded = Store();
-        reloaded.Load();
-        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+        Reloaded().Positions["a.dat"].Offset.Should().Be(10);
     }
 
     [Fact]
@@ -189,9 +187,7 @@ public sealed class CheckpointStoreTests : IDisposable
         store.Save(new FilePosition("a.dat", 10, 1, 20));
 
         File.Exists(store.FilePath + ".tmp").Should().BeFalse();
-        var reloaded = Store();
-        reloaded.Load();
-        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+        Reloaded().Positions["a.dat"].Offset.Should().Be(10);
     }
 
     [Fact]
@@ -206,9 +202,7 @@ public sealed class CheckpointStoreTests : IDisposable
 
         File.ReadAllText(victim).Should().Be("keep me");
         new FileInfo(store.FilePath).LinkTarget.Should().BeNull();
-        var reloaded = Store();
-        reloaded.Load();
-        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+        Reloaded().Positions["a.dat"].Offset.Should().Be(10);
     }
 
     [Fact]
@@ -225,9 +219,7 @@ public sealed class CheckpointStoreTests : IDisposable
         var seen = new StreamReader(held).ReadToEnd();
         seen.Should().Be("""{"v":1,"file":"a.dat","offset":10,"lines":1,"size":2000000,"clean":false}""" + "\n" + new string(' ', (int)before - 74));
         new FileInfo(store.FilePath).Length.Should().Be(before);
-        var reloaded = Store();
-        reloaded.Load();
-        reloaded.Positions["a.dat"].Should().Be(new FilePosition("a.dat", 10, 1, 2_000_000));
+        Reloaded().Positions["a.dat"].Should().Be(new FilePosition("a.dat", 10, 1, 2_000_000));
         _dir.FileNames().Should().Equal(CheckpointStore.FileName);
     }
 
@@ -254,8 +246,7 @@ public sealed class CheckpointStoreTests : IDisposable
             new StreamReader(held).ReadToEnd().Should().Contain("\"offset\":15,", "a checkpoint past one sector is not overwritten in place");
         }
 
-        var reloaded = Store();
-        reloaded.Load();
+        var reloaded = Reloaded();
         reloaded.Positions["a.dat"].Offset.Should().Be(20);
         reloaded.Positions.Should().HaveCount(9);
     }
@@ -272,10 +263,16 @@ public sealed class CheckpointStoreTests : IDisposable
 
         File.ReadAllText(victim).Should().Be("keep me");
         new FileInfo(store.FilePath).LinkTarget.Should().BeNull();
-        var reloaded = Store();
-        reloaded.Load();
-        reloaded.Positions["a.dat"].Offset.Should().Be(10);
+        Reloaded().Positions["a.dat"].Offset.Should().Be(10);
     }
 
     private CheckpointStore Store() => new(_dir.Path, _log.Logger);
+
+    /// <summary>A new store that has loaded what is on disk.</summary>
+    private CheckpointStore Reloaded()
+    {
+        var store = Store();
+        store.Load();
+        return store;
+    }
 }
