@@ -85,8 +85,10 @@ internal sealed record ReplayerOptions
 /// on ext4 also pushes the target's dirty pages) made that wait the replay's largest cost: 1012 of them,
 /// 0.58 s, in a replay of 10^6 entries. After a power loss the replay resumes from at most about a
 /// second earlier (duplicates, never a skip).</para>
-/// <para><b>Overlap.</b> The save runs in the background while the next lines are read and decoded;
-/// the next write to the target waits for it. So at any moment at most one commit's worth of records
+/// <para><b>Overlap.</b> A durable save runs in the background while the next lines are read and
+/// decoded; the next write to the target waits for it. Any other save is one small write in place
+/// (<see cref="CheckpointStore"/>), done inline: waiting for a background task cost more than the
+/// write. So at any moment at most one commit's worth of records
 /// lies beyond the saved checkpoint — the bound above holds — and a failed save fails the attempt.
 /// Reading and decoding run ahead on their own task (<see cref="Session"/>'s decoder): chunks of
 /// decoded lines wait in a bounded channel of about one write batch, so the next batch is decoded
@@ -630,8 +632,8 @@ internal sealed class Replayer
 
         /// <summary>
         /// Write → flush → sync quarantine → checkpoint: the order is the guarantee (see class remarks).
-        /// The save runs in the background while the next lines are read and decoded; the next write
-        /// and the next save wait for it (and fail if it failed).
+        /// A durable save runs in the background while the next lines are read and decoded; the next
+        /// write and the next save wait for it (and fail if it failed). Any other save is done here.
         /// </summary>
         private async ValueTask CommitAsync(bool clean)
         {
@@ -654,18 +656,19 @@ internal sealed class Replayer
                     _lastDurable = _owner._time.GetTimestamp();
                 }
 
-                if (durable)
-                {
-                    _saving = Task.Run(() =>
-                    {
-                        _owner._checkpoints.Save(position, durable);
-                        _committed = position;
-                    });
-                }
-                else
+                void Save()
                 {
                     _owner._checkpoints.Save(position, durable);
                     _committed = position;
+                }
+
+                if (durable)
+                {
+                    _saving = Task.Run(Save);
+                }
+                else
+                {
+                    Save();
                 }
             }
 

@@ -68,7 +68,11 @@ internal sealed class FileSinkBackend : ISinkBackend
     /// <summary>Records (one line each) handed to the OS by successful writes. Safe to read from any thread.</summary>
     public long LinesWritten => Interlocked.Read(ref _linesWritten);
 
-    /// <summary>Internal seam for tests: performs the single write of a batch's bytes.</summary>
+    /// <summary>
+    /// Internal seam for tests: performs the single write of a batch's bytes. A blocking write on the
+    /// sink's own thread: on Unix an async write to a file handle is the same blocking write moved to
+    /// another pool thread, one hop per batch for nothing.
+    /// </summary>
     internal Func<Stream, ReadOnlyMemory<byte>, ValueTask> WriteBytes { get; init; } =
         static (stream, bytes) =>
         {
