@@ -42,8 +42,9 @@ internal readonly record struct FilePosition(string File, long Offset, long Line
 /// place with one write at offset 0 when the checkpoint and the file fit one 512-byte sector (one
 /// file's position is about 110 bytes; shorter content is padded with blanks): a write within one
 /// page is never cut short by a <c>kill -9</c>, and the page cache survives the process, so the next
-/// process reads the old or the new checkpoint, never a torn one; after a power loss a sector is on
-/// disk whole or not at all. A rename over the old file instead cost about 0.4 ms on ext4 (it writes
+/// process reads the old or the new checkpoint, never a torn one (a reader in another process at the
+/// instant of the write, <c>wproj rescue stat</c>, may see a torn one and reports it unreadable);
+/// after a power loss a sector is on disk whole or not at all. A rename over the old file instead cost about 0.4 ms on ext4 (it writes
 /// the new file's data first): a third of what replaying the thousand records a save stands for takes.
 /// Bigger checkpoints (many <c>others</c>) and the first save go through the temp file and a rename,
 /// which is atomic against crashes too. The folder is not fsynced after the rename: if a
