@@ -69,16 +69,13 @@ internal sealed class FileSinkBackend : ISinkBackend
     public long LinesWritten => Interlocked.Read(ref _linesWritten);
 
     /// <summary>
-    /// Internal seam for tests: performs the single write of a batch's bytes. A blocking write on the
-    /// sink's own thread: on Unix an async write to a file handle is the same blocking write moved to
-    /// another pool thread, one hop per batch for nothing.
+    /// Internal seam for tests: performs the single write of a batch's bytes. Asynchronous on purpose:
+    /// on Unix it runs on a pool thread, so a write that hangs (a stuck network file system) leaves the
+    /// sink runtime's write timeout able to give up on it and divert the batch. A blocking write here
+    /// saves a thread hop per batch (measurable in a replay) but would hang the sink instead.
     /// </summary>
     internal Func<Stream, ReadOnlyMemory<byte>, ValueTask> WriteBytes { get; init; } =
-        static (stream, bytes) =>
-        {
-            stream.Write(bytes.Span);
-            return ValueTask.CompletedTask;
-        };
+        static (stream, bytes) => stream.WriteAsync(bytes, CancellationToken.None);
 
     /// <summary>
     /// Formats and writes the whole batch with one OS write; creates missing folders and
