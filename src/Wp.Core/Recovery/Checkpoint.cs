@@ -344,15 +344,15 @@ internal sealed class CheckpointStore
         {
             // Never through a symlink or into anything but a regular file.
             using var stream = PlainFiles.OpenRegular(FilePath, write: true, out _);
-            if (stream is null || stream.Length > SectorBytes)
+            var length = stream?.Length ?? long.MaxValue;
+            if (stream is null || length > SectorBytes)
             {
                 return false;
             }
 
-            var length = (int)stream.Length;
             if (content.Length < length)
             {
-                var padded = new byte[length];
+                var padded = new byte[(int)length];
                 content.CopyTo(padded, 0);
                 padded.AsSpan(content.Length).Fill((byte)' ');
                 content = padded;
@@ -377,7 +377,7 @@ internal sealed class CheckpointStore
         {
             return File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
         }
-        catch (IOException) when (File.Exists(temp) || new FileInfo(temp).LinkTarget is not null)
+        catch (IOException) when (PlainFiles.KindOf(temp) is EntryKind.Regular or EntryKind.SymbolicLink)
         {
             File.Delete(temp);
             return File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);

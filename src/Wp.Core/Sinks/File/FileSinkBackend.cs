@@ -6,16 +6,18 @@ using Wp.Core.Records.Formatting;
 namespace Wp.Core.Sinks.Files;
 
 /// <summary>
-/// Appends records to one file, one formatted line per record (SPEC §7.1, §7.2).
+/// Appends records to one file, one formatted line per record (docs/configuration.md: the file
+/// connectors and their output formats).
 /// </summary>
 /// <remarks>
 /// <para><b>One batch, one write.</b> <see cref="WriteAsync"/> formats the whole batch into a
 /// reused <see cref="TextBuffer"/>, encodes it to UTF-8 into a pooled byte buffer and hands it to
 /// the OS in a single write on an <i>unbuffered</i> stream. Nothing is held in user space across
 /// batches on purpose: if bytes of an acknowledged batch sat in a stream buffer, a later failing
-/// write would lose them while the runtime believed them delivered (breaking SPEC §8.5). The batch
-/// buffer is the large buffer. Once <see cref="WriteAsync"/> returns, the data survives a crash of
-/// this process (it is in the OS page cache); only <see cref="DisposeAsync"/> fsyncs it to disk.</para>
+/// write would lose them while the runtime believed them delivered (breaking the accounting of
+/// docs/restarts.md). The batch buffer is the large buffer. Once <see cref="WriteAsync"/> returns,
+/// the data survives a crash of this process (it is in the OS page cache); only
+/// <see cref="DisposeAsync"/> fsyncs it to disk.</para>
 /// <para><b>Failure.</b> Errors surface as the exceptions the file system throws
 /// (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>); the sink runtime
 /// classifies them. Cancellation is honoured only before the write starts, so a batch is either
