@@ -26,19 +26,20 @@ namespace Wp.Core.Pipeline;
 /// </remarks>
 internal sealed class SinkWorker : IStatSource
 {
-    // A chunk is up to one line batch (1024 records). Four queued chunks keep the sink busy while a
-    // parse worker fills the next one; more only holds records in memory longer, which raised peak
-    // RSS (64 chunks: 213 MiB, 4: 147 MiB on the 10^6-line bench) and made the GC promote them.
+    // A chunk is up to one line batch (LineBatch.DefaultLines records). Four queued chunks keep the
+    // sink busy while a parse worker fills the next one; more only holds records in memory longer,
+    // which raised peak RSS (64 chunks of 1024: 213 MiB, 4: 147 MiB on the 10^6-line bench) and made
+    // the GC promote them.
     // A sink with bigger batches (a database bulk load) queues one batch's worth, so the parse
     // workers fill the next batch while this one is written instead of waiting for it.
     // A backend that streams a batch takes each chunk as it comes, so its queue only has to cover
-    // the commit at the end of a batch, while the server finishes the statement: 64 chunks let the
-    // parse workers go on through it (ClickHouse, batch_size 65536, 10^6 lines: 2.15 s wall and
-    // 320-380 MiB peak RSS; 16 chunks 2.46 s and 190-270 MiB; a whole batch held, as before, 2.90 s
-    // and 550-690 MiB).
+    // the commit at the end of a batch, while the server finishes the statement: 65536 records let
+    // the parse workers go on through it (ClickHouse, batch_size 65536, 10^6 lines: 2.15 s wall and
+    // 320-380 MiB peak RSS; 16384 records 2.46 s and 190-270 MiB; a whole batch held, as before,
+    // 2.90 s and 550-690 MiB).
     private const int MinChannelChunks = 4;
-    private const int MaxStreamingChunks = 64;
     private const int ChunkRecords = LineBatch.DefaultLines;
+    private const int MaxStreamingChunks = 65536 / ChunkRecords;
 
     private readonly Channel<SinkChunk> _channel;
     private readonly SinkAcks _acks = new();

@@ -7,7 +7,13 @@ namespace Wp.Core.Sources;
 internal sealed class LineBatch
 {
     /// <summary>Lines per batch of the file and network sources (a sink's chunk is at most this many records).</summary>
-    public const int DefaultLines = 1024;
+    /// <remarks>
+    /// Small on purpose: every batch queued between the reader, the parse workers and the sinks is
+    /// alive at each young-generation GC, which copies it. 256 lines instead of 1024 cut what a GC
+    /// finds alive to about a third (10^6-line file -> kv bench, 8 alternating runs: 7 % less wall,
+    /// 5 % less CPU, peak RSS 57 -> 48 MiB); 128 gained nothing more.
+    /// </remarks>
+    public const int DefaultLines = 256;
 
     private Field[]?[]? _extra;
 
