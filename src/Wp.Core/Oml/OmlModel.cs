@@ -63,7 +63,9 @@ internal sealed class OmlModel
     /// afterwards. Models that only take, read and rename fields (no constants, pipes or casts) run
     /// as a plain field projection; <see cref="ApplyGeneral"/> is the reference both fast paths agree with.
     /// </remarks>
-    public Record Apply(Record input)
+    /// <param name="input">The parsed record.</param>
+    /// <param name="lease">Where a new output record comes from (reused from an earlier batch); null: a new record.</param>
+    public Record Apply(Record input, RecordLease? lease = null)
     {
         if (input.IsRaw)
         {
@@ -73,16 +75,16 @@ internal sealed class OmlModel
         return _shape switch
         {
             OmlShape.Identity => input,
-            OmlShape.Projection => Project(input),
+            OmlShape.Projection => Project(input, lease),
             _ => ApplyGeneral(input),
         };
     }
 
     /// <summary>Every statement is a take, a read or <c>*</c>, with no pipe and no cast: fields are only selected and renamed.</summary>
-    private Record Project(Record input)
+    private Record Project(Record input, RecordLease? lease)
     {
         var count = input.Count;
-        var output = new Record(OutputCapacity(count));
+        var output = lease?.Rent(OutputCapacity(count)) ?? new Record(OutputCapacity(count));
         var pooled = count > StackTaken ? ArrayPool<bool>.Shared.Rent(count) : null;
         var taken = pooled is null ? stackalloc bool[StackTaken] : pooled;
         taken = taken[..count];

@@ -35,7 +35,14 @@ internal sealed class GroupOutlet : IStatSource
     }
 
     /// <summary>Posts to every sink of the group; each takes a hold on <paramref name="ack"/> until it has stored the chunk.</summary>
-    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken)
+    public ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken) =>
+        PostAsync(chunk, ack, lease: null, cancellationToken);
+
+    /// <summary>
+    /// Posts to every sink of the group; each takes a hold on <paramref name="ack"/> and on the
+    /// records' <paramref name="lease"/> until it has stored the chunk.
+    /// </summary>
+    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, RecordLease? lease, CancellationToken cancellationToken)
     {
         if (Sinks.Count == 0)
         {
@@ -45,7 +52,7 @@ internal sealed class GroupOutlet : IStatSource
 
         foreach (var sink in Sinks)
         {
-            await sink.PostAsync(chunk, ack, cancellationToken);
+            await sink.PostAsync(chunk, ack, lease, cancellationToken);
         }
     }
 }

@@ -19,12 +19,15 @@ internal sealed class ParseWorker
     private readonly WplRuleSet _rules;
     private readonly RoutePlan _plan;
     private readonly ParseCounters _counters;
+    private readonly RecordPool _records;
 
-    public ParseWorker(WplRuleSet rules, RoutePlan plan, ParseCounters counters)
+    /// <param name="records">The records' pool, shared by the run's parse workers (a batch's records are reused once its sinks stored them).</param>
+    public ParseWorker(WplRuleSet rules, RoutePlan plan, ParseCounters counters, RecordPool records)
     {
         _rules = rules;
         _plan = plan;
         _counters = counters;
+        _records = records;
     }
 
     public async Task RunAsync(ChannelReader<LineBatch> input)
@@ -32,23 +35,25 @@ internal sealed class ParseWorker
         await foreach (var batch in input.ReadAllAsync())
         {
             var chunks = new List<Record>?[_plan.OutletCount];
-            var tally = Parse(batch, chunks);
+            var lease = _records.Take();
+            var tally = Parse(batch, chunks, lease);
             _counters.Add(tally);
             for (var i = 0; i < chunks.Length; i++)
             {
                 if (chunks[i] is { } chunk)
                 {
-                    await _plan.Outlet(i).PostAsync(chunk, batch.Ack, CancellationToken.None);
+                    await _plan.Outlet(i).PostAsync(chunk, batch.Ack, lease, CancellationToken.None);
                 }
             }
 
-            // Every sink that took records of this batch holds its ticket now; a batch that made
-            // no record (blank lines only) is complete here.
+            // Every sink that took records of this batch holds its ticket and the records' lease now;
+            // a batch that made no record (blank lines only) is complete here.
             batch.Ack?.Release();
+            lease.Release();
         }
     }
 
-    private ParseTally Parse(LineBatch batch, List<Record>?[] chunks)
+    private ParseTally Parse(LineBatch batch, List<Record>?[] chunks, RecordLease lease)
     {
         var tally = new ParseTally(_plan.RuleCount) { Lines = batch.Count };
         var sourceKey = Value.String(batch.SourceKey);
@@ -61,7 +66,7 @@ internal sealed class ParseWorker
                 continue;
             }
 
-            var match = _rules.Match(line);
+            var match = _rules.Match(line, lease);
             if (match.Rule is not { } rule || match.Record is not { } record)
             {
                 // The miss record keeps the raw line and says which rule came closest and why (docs/wpl.md).
@@ -83,7 +88,7 @@ internal sealed class ParseWorker
                 Add(chunks, _plan.Residue, Record.FromRaw($"wpl:{rule.Path},residue:{residue}"));
             }
 
-            var output = route.Model is { } model ? model.Apply(record) : record;
+            var output = route.Model is { } model ? model.Apply(record, lease) : record;
             if (output.Count == 0)
             {
                 tally.TransformErrors++;

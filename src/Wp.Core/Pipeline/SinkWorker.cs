@@ -23,6 +23,8 @@ namespace Wp.Core.Pipeline;
 /// After a batch holding a chunk's last record is written, the worker flushes the sink and then
 /// releases that hold — so a source's position never passes records this sink has not stored
 /// (delivered and flushed, or diverted to a rescue file, or forwarded to the error group).
+/// The chunk's <see cref="RecordLease"/> is let go at the same point, so its records are reused
+/// only once this sink is done with them.
 /// </remarks>
 internal sealed class SinkWorker : IStatSource
 {
@@ -43,6 +45,7 @@ internal sealed class SinkWorker : IStatSource
 
     private readonly Channel<SinkChunk> _channel;
     private readonly SinkAcks _acks = new();
+    private readonly List<RecordLease> _finishedLeases = []; // leases of chunks whose last record is in the current batch
     private readonly SinkRuntime _runtime;
     private readonly int _batchSize;
     private readonly TimeSpan _batchTimeout;
@@ -92,25 +95,35 @@ internal sealed class SinkWorker : IStatSource
 
     /// <summary>Queues a chunk (shared, read-only) for this sink; waits while the channel is full.</summary>
     public ValueTask PostAsync(IReadOnlyList<Record> chunk, CancellationToken cancellationToken) =>
-        PostAsync(chunk, ack: null, cancellationToken);
+        PostAsync(chunk, ack: null, lease: null, cancellationToken);
 
     /// <summary>
     /// Queues a chunk (shared, read-only) for this sink, taking a hold on <paramref name="ack"/>
     /// that the worker releases once the chunk is stored. Waits while the channel is full.
     /// </summary>
-    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken)
+    public ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, CancellationToken cancellationToken) =>
+        PostAsync(chunk, ack, lease: null, cancellationToken);
+
+    /// <summary>
+    /// Queues a chunk (shared, read-only) for this sink, taking a hold on <paramref name="ack"/> and
+    /// on the records' <paramref name="lease"/> that the worker releases once the chunk is stored.
+    /// Waits while the channel is full.
+    /// </summary>
+    public async ValueTask PostAsync(IReadOnlyList<Record> chunk, AckTicket? ack, RecordLease? lease, CancellationToken cancellationToken)
     {
         ack?.Hold();
+        lease?.Hold();
         Interlocked.Add(ref _routed, chunk.Count);
         try
         {
-            await _channel.Writer.WriteAsync(new SinkChunk(chunk, ack), cancellationToken);
+            await _channel.Writer.WriteAsync(new SinkChunk(chunk, ack, lease), cancellationToken);
         }
         catch
         {
             // Not queued: this sink never took the records (the caller sees the error).
             Interlocked.Add(ref _routed, -chunk.Count);
             ack?.Release();
+            lease?.Release();
             throw;
         }
     }
@@ -162,7 +175,7 @@ internal sealed class SinkWorker : IStatSource
 
             if (_pending == 0)
             {
-                if (_acks.HasFinished)
+                if (_acks.HasFinished || _finishedLeases.Count > 0)
                 {
                     await FlushAndAcknowledgeAsync();
                 }
@@ -199,7 +212,7 @@ internal sealed class SinkWorker : IStatSource
             _acks.Touch(chunk.Ack);
             if (i == records.Count - 1)
             {
-                _acks.Finish(chunk.Ack);
+                Finish(chunk);
             }
 
             if (_pending == _batchSize)
@@ -210,7 +223,7 @@ internal sealed class SinkWorker : IStatSource
 
         if (records.Count == 0)
         {
-            _acks.Finish(chunk.Ack);
+            Finish(chunk);
         }
     }
 
@@ -227,7 +240,7 @@ internal sealed class SinkWorker : IStatSource
             _acks.Touch(chunk.Ack);
             if (offset + take == records.Count)
             {
-                _acks.Finish(chunk.Ack);
+                Finish(chunk);
             }
 
             if (take > 0)
@@ -243,6 +256,16 @@ internal sealed class SinkWorker : IStatSource
             }
         }
         while (offset < records.Count);
+    }
+
+    // The chunk's last record is in the current batch: its holds go once that batch is stored.
+    private void Finish(SinkChunk chunk)
+    {
+        _acks.Finish(chunk.Ack);
+        if (chunk.Lease is { } lease)
+        {
+            _finishedLeases.Add(lease);
+        }
     }
 
     // Records join the batch; the first one starts its batch_timeout.
@@ -308,6 +331,23 @@ internal sealed class SinkWorker : IStatSource
     {
         await _runtime.FlushAsync(CancellationToken.None);
         _acks.ReleaseFinished();
+        ReleaseLeases();
+    }
+
+    // The finished chunks' records are stored: their leases may be reused. Not once a backend call
+    // was abandoned after its timeout: that call may still be reading records of any batch it was
+    // given, so from then on this sink keeps its holds and the leases are left to the GC.
+    private void ReleaseLeases()
+    {
+        if (_runtime.AbandonedCalls == 0)
+        {
+            foreach (var lease in _finishedLeases)
+            {
+                lease.Release();
+            }
+        }
+
+        _finishedLeases.Clear();
     }
 
     /// <summary>Waits up to <paramref name="wait"/> for more input; false when the wait timed out.</summary>
@@ -326,5 +366,5 @@ internal sealed class SinkWorker : IStatSource
     }
 }
 
-/// <summary>Records for one sink and the ticket of the input they came from (null when untracked).</summary>
-internal readonly record struct SinkChunk(IReadOnlyList<Record> Records, AckTicket? Ack);
+/// <summary>Records for one sink, the ticket of the input they came from (null when untracked) and the records' lease (null: not pooled).</summary>
+internal readonly record struct SinkChunk(IReadOnlyList<Record> Records, AckTicket? Ack, RecordLease? Lease = null);

@@ -4,6 +4,7 @@ using Serilog;
 using Wp.Core.Config;
 using Wp.Core.Hosting;
 using Wp.Core.Oml;
+using Wp.Core.Records;
 using Wp.Core.Sinks;
 using Wp.Core.Sinks.Runtime;
 using Wp.Core.Sources;
@@ -98,9 +99,10 @@ internal sealed class WparseEngine
             }
 
             var lineReader = lines.Reader;
+            var records = new RecordPool();
             for (var i = 0; i < Math.Max(1, parseWorkers); i++)
             {
-                parseTasks.Add(Task.Run(() => new ParseWorker(rules, plan, parseCounters).RunAsync(lineReader), CancellationToken.None));
+                parseTasks.Add(Task.Run(() => new ParseWorker(rules, plan, parseCounters, records).RunAsync(lineReader), CancellationToken.None));
             }
 
             var window = TimeSpan.FromSeconds(Math.Max(1, _options.StatSec ?? engine.StatWindowSec));

@@ -36,6 +36,9 @@ internal sealed class Record
 
     public void Add(Field field) => _fields.Add(field);
 
+    /// <summary>Empties a field record for reuse (<see cref="RecordLease"/>); its field array stays allocated.</summary>
+    internal void Reset() => _fields.Clear();
+
     /// <summary>The field list itself, for the WPL matcher that fills a record in place; nothing else writes it.</summary>
     internal List<Field> FieldList => _fields;
 

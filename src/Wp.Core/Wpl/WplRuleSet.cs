@@ -106,7 +106,9 @@ internal sealed class WplRuleSet
     /// Tries every rule in load order; the first that matches wins. A leftover of at most 20% of
     /// the line is accepted and returned as <see cref="WplMatch.Residue"/>. Never throws.
     /// </summary>
-    public WplMatch Match(string line)
+    /// <param name="line">The line.</param>
+    /// <param name="lease">Where the record comes from (reused from an earlier batch); null: a new record.</param>
+    public WplMatch Match(string line, RecordLease? lease = null)
     {
         var start = 0;
         var end = line.Length;
@@ -134,7 +136,7 @@ internal sealed class WplRuleSet
         var maxLeftover = (int)(line.Length * MaxResidueShare);
         foreach (var rule in _rules)
         {
-            record ??= new Record(rule.FieldEstimate + AppendedFields);
+            record ??= lease?.Rent(rule.FieldEstimate + AppendedFields) ?? new Record(rule.FieldEstimate + AppendedFields);
             var output = record.FieldList;
             output.Clear();
             WplMiss miss;

@@ -38,6 +38,7 @@ internal sealed class SinkRuntime : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<IReadOnlyList<Record>> _unflushed = [];
+    private long _abandonedCalls;
     private volatile bool _diverting;
     private Task _probe = Task.CompletedTask;
     private bool _disposed;
@@ -601,10 +602,17 @@ internal sealed class SinkRuntime : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
+            Interlocked.Increment(ref _abandonedCalls);
             _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observe its late failure
             throw new SinkUnavailableException($"{what} did not finish within {(long)_options.WriteTimeout.TotalMilliseconds} ms (the backend hangs)", ex);
         }
     }
+
+    /// <summary>
+    /// Backend calls given up after <see cref="SinkRuntimeOptions.WriteTimeout"/> that may still be
+    /// running, reading the records they were given. Safe to read from any thread.
+    /// </summary>
+    public long AbandonedCalls => Interlocked.Read(ref _abandonedCalls);
 
     private static string Describe(Exception ex) =>
         string.IsNullOrWhiteSpace(ex.Message) ? ex.GetType().Name : ex.Message;

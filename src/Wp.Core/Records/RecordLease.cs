@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+
+namespace Wp.Core.Records;
+
+/// <summary>
+/// The records one parse batch made, reused for a later batch once every holder has let go: the
+/// parse worker that filled them and each sink that took a chunk of them (after that sink stored
+/// them: written and flushed, or diverted to a rescue file). Parsing then allocates no record, list
+/// or field array per line, and records no longer age into older GC generations while they wait
+/// in the sinks' queues.
+/// </summary>
+/// <remarks>
+/// <para><b>Holds.</b> A lease starts with one hold (the parse worker's). <see cref="Hold"/> and
+/// <see cref="Release"/> pair up; the release that drops the last hold returns the records to the
+/// pool. A holder that cannot be sure nobody still reads its records — a sink whose backend call
+/// was abandoned after its timeout and may still be formatting them — simply never releases: the
+/// lease is then left to the garbage collector, which is always safe. Releasing early is the only
+/// mistake that corrupts data; so release only where the records are certainly done with.</para>
+/// <para><b>Threads.</b> One parse worker rents from a lease; holds are taken and released from any thread.</para>
+/// </remarks>
+internal sealed class RecordLease
+{
+    private readonly RecordPool _pool;
+    private readonly List<Record> _records = [];
+    private int _rented;
+    private int _holds;
+
+    internal RecordLease(RecordPool pool) => _pool = pool;
+
+    /// <summary>Records of this lease handed out since it was taken from the pool.</summary>
+    public int Rented => _rented;
+
+    /// <summary>An empty field record, reused from an earlier batch when one is left, else new.</summary>
+    public Record Rent(int capacity)
+    {
+        Record record;
+        if (_rented < _records.Count)
+        {
+            record = _records[_rented];
+        }
+        else
+        {
+            record = new Record(capacity);
+            _records.Add(record);
+        }
+
+        _rented++;
+        return record;
+    }
+
+    /// <summary>One more holder (a sink that queued a chunk of these records).</summary>
+    public void Hold() => Interlocked.Increment(ref _holds);
+
+    /// <summary>A holder is done with the records; the last one returns them to the pool.</summary>
+    /// <exception cref="InvalidOperationException">More releases than holds (a bug that would reuse records still in use).</exception>
+    public void Release()
+    {
+        var left = Interlocked.Decrement(ref _holds);
+        if (left < 0)
+        {
+            throw new InvalidOperationException("record lease released more often than held");
+        }
+
+        if (left == 0)
+        {
+            _pool.Return(this);
+        }
+    }
+
+    /// <summary>
+    /// Empties the records handed out, so an idle lease keeps no line alive (their field arrays
+    /// stay allocated), and makes them free to rent again.
+    /// </summary>
+    internal void Clear()
+    {
+        for (var i = 0; i < _rented; i++)
+        {
+            _records[i].Reset();
+        }
+
+        _rented = 0;
+    }
+
+    /// <summary>Ready for a new batch: one hold (the taker's).</summary>
+    internal void Restart() => Volatile.Write(ref _holds, 1);
+}
+
+/// <summary>
+/// Record leases whose batches every holder has let go, for the parse workers to reuse. Keeps at
+/// most <see cref="MaxIdle"/> idle leases; beyond that a returned lease is left to the garbage collector.
+/// </summary>
+internal sealed class RecordPool
+{
+    /// <summary>Idle leases kept: about the batches a file -> file pipeline holds at once (queued, parsing, in the sinks).</summary>
+    public const int MaxIdle = 32;
+
+    private readonly ConcurrentQueue<RecordLease> _idle = new();
+
+    /// <summary>Idle leases now (for tests).</summary>
+    public int IdleCount => _idle.Count;
+
+    /// <summary>A lease with one hold (the caller's), reusing an idle one when there is one.</summary>
+    public RecordLease Take()
+    {
+        var lease = _idle.TryDequeue(out var idle) ? idle : new RecordLease(this);
+        lease.Restart();
+        return lease;
+    }
+
+    internal void Return(RecordLease lease)
+    {
+        if (_idle.Count < MaxIdle)
+        {
+            lease.Clear();
+            _idle.Enqueue(lease);
+        }
+    }
+}
