@@ -120,6 +120,11 @@ timed() { # NAME LINES CMD... : one run, wall and peak RSS recorded under NAME
   if [ -z "${LINESOF[$name]+x}" ]; then ORDER+=("$name"); RSS[$name]=0; WALLS[$name]=""; CPUS[$name]=""; fi
   LINESOF[$name]=$lines
   local t0 t1 wall kb user sys
+  # Every run starts with no dirty page cache: otherwise the kernel writes back the previous
+  # scenario's output (hundreds of MB) during this one, and whichever scenario follows a big writer
+  # pays for it (scenario 1, after mawk's naive split, ran 14 % slower than 4 in one run; run alone,
+  # alternating, the two took the same time).
+  sync
   # Wall time from bash's clock (no fork around the command); peak RSS from GNU time.
   t0=$EPOCHREALTIME
   /usr/bin/time -f "%M %U %S" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || {

@@ -76,7 +76,7 @@ internal sealed class OmlModel
         {
             OmlShape.Identity => input,
             OmlShape.Projection => Project(input, lease),
-            _ => ApplyGeneral(input),
+            _ => ApplyGeneral(input, lease),
         };
     }
 
@@ -132,7 +132,7 @@ internal sealed class OmlModel
     }
 
     /// <summary>The general evaluation: constants, pipes and casts; the reference for the fast paths of <see cref="Apply"/>.</summary>
-    internal Record ApplyGeneral(Record input)
+    internal Record ApplyGeneral(Record input, RecordLease? lease = null)
     {
         if (input.IsRaw)
         {
@@ -144,7 +144,7 @@ internal sealed class OmlModel
         try
         {
             Array.Clear(taken, 0, count);
-            var output = new Record(OutputCapacity(count));
+            var output = lease?.Rent(OutputCapacity(count)) ?? new Record(OutputCapacity(count));
             foreach (var st in _statements)
             {
                 if (st.IsWildcard)
