@@ -5,7 +5,7 @@ using Wp.Core.Wpl;
 namespace Wp.Core.Oml;
 
 /// <summary>
-/// An OML model (SPEC §5.6): an explicit projection of a parsed record. Immutable; <see cref="Apply"/>
+/// An OML model (docs/oml.md): an explicit projection of a parsed record. Immutable; <see cref="Apply"/>
 /// is thread-safe.
 /// </summary>
 internal sealed class OmlModel
@@ -84,7 +84,7 @@ internal sealed class OmlModel
     private Record Project(Record input, RecordLease? lease)
     {
         var count = input.Count;
-        var output = lease?.Rent(OutputCapacity(count)) ?? new Record(OutputCapacity(count));
+        var output = RecordLease.RentOrNew(lease, OutputCapacity(count));
         var pooled = count > StackTaken ? ArrayPool<bool>.Shared.Rent(count) : null;
         var taken = pooled is null ? stackalloc bool[StackTaken] : pooled;
         taken = taken[..count];
@@ -144,7 +144,7 @@ internal sealed class OmlModel
         try
         {
             Array.Clear(taken, 0, count);
-            var output = lease?.Rent(OutputCapacity(count)) ?? new Record(OutputCapacity(count));
+            var output = RecordLease.RentOrNew(lease, OutputCapacity(count));
             foreach (var st in _statements)
             {
                 if (st.IsWildcard)

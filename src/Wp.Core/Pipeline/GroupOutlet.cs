@@ -5,8 +5,9 @@ using Wp.Core.Sources.Acks;
 namespace Wp.Core.Pipeline;
 
 /// <summary>
-/// Where records for one group go: every sink of the group receives each chunk (SPEC §5.5). A group
-/// without sinks — or an infra group with no file — counts what it receives and drops it (SPEC §6.4).
+/// Where records for one group go: every sink of the group receives each chunk. A group without
+/// sinks — or an infra group with no file — counts what it receives and drops it (docs/configuration.md,
+/// sink groups).
 /// </summary>
 internal sealed class GroupOutlet : IStatSource
 {

@@ -45,7 +45,6 @@ internal sealed class SinkWorker : IStatSource
 
     private readonly Channel<SinkChunk> _channel;
     private readonly SinkAcks _acks = new();
-    private readonly List<RecordLease> _finishedLeases = []; // leases of chunks whose last record is in the current batch
     private readonly SinkRuntime _runtime;
     private readonly int _batchSize;
     private readonly TimeSpan _batchTimeout;
@@ -175,7 +174,7 @@ internal sealed class SinkWorker : IStatSource
 
             if (_pending == 0)
             {
-                if (_acks.HasFinished || _finishedLeases.Count > 0)
+                if (_acks.HasFinished)
                 {
                     await FlushAndAcknowledgeAsync();
                 }
@@ -212,7 +211,7 @@ internal sealed class SinkWorker : IStatSource
             _acks.Touch(chunk.Ack);
             if (i == records.Count - 1)
             {
-                Finish(chunk);
+                _acks.Finish(chunk.Ack, chunk.Lease);
             }
 
             if (_pending == _batchSize)
@@ -223,7 +222,7 @@ internal sealed class SinkWorker : IStatSource
 
         if (records.Count == 0)
         {
-            Finish(chunk);
+            _acks.Finish(chunk.Ack, chunk.Lease);
         }
     }
 
@@ -240,7 +239,7 @@ internal sealed class SinkWorker : IStatSource
             _acks.Touch(chunk.Ack);
             if (offset + take == records.Count)
             {
-                Finish(chunk);
+                _acks.Finish(chunk.Ack, chunk.Lease);
             }
 
             if (take > 0)
@@ -256,16 +255,6 @@ internal sealed class SinkWorker : IStatSource
             }
         }
         while (offset < records.Count);
-    }
-
-    // The chunk's last record is in the current batch: its holds go once that batch is stored.
-    private void Finish(SinkChunk chunk)
-    {
-        _acks.Finish(chunk.Ack);
-        if (chunk.Lease is { } lease)
-        {
-            _finishedLeases.Add(lease);
-        }
     }
 
     // Records join the batch; the first one starts its batch_timeout.
@@ -330,24 +319,10 @@ internal sealed class SinkWorker : IStatSource
     private async ValueTask FlushAndAcknowledgeAsync()
     {
         await _runtime.FlushAsync(CancellationToken.None);
-        _acks.ReleaseFinished();
-        ReleaseLeases();
-    }
 
-    // The finished chunks' records are stored: their leases may be reused. Not once a backend call
-    // was abandoned after its timeout: that call may still be reading records of any batch it was
-    // given, so from then on this sink keeps its holds and the leases are left to the GC.
-    private void ReleaseLeases()
-    {
-        if (_runtime.AbandonedCalls == 0)
-        {
-            foreach (var lease in _finishedLeases)
-            {
-                lease.Release();
-            }
-        }
-
-        _finishedLeases.Clear();
+        // Once a backend call was abandoned after its timeout, it may still be reading records of
+        // any batch it was given: from then on this sink never lets its records' leases go.
+        _acks.ReleaseFinished(keepLeases: _runtime.AbandonedCalls > 0);
     }
 
     /// <summary>Waits up to <paramref name="wait"/> for more input; false when the wait timed out.</summary>

@@ -17,7 +17,7 @@ namespace Wp.Core.Pipeline;
 
 /// <summary>
 /// Runs wparse: sources → line channel → parse workers → per-sink channels → sink workers
-/// (SPEC §4–§8). Shutdown drains in flow order — sources stop, parse workers finish, business
+/// (README "wparse", docs/configuration.md). Shutdown drains in flow order — sources stop, parse workers finish, business
 /// sinks drain, then infra sinks (which tolerant sinks and the stat reporter feed) — and finally
 /// every sink runtime is disposed, which flushes primaries and seals rescue files.
 /// </summary>

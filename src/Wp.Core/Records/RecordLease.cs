@@ -48,6 +48,9 @@ internal sealed class RecordLease
         return record;
     }
 
+    /// <summary>A record rented from <paramref name="lease"/>, or a new one when there is no lease.</summary>
+    public static Record RentOrNew(RecordLease? lease, int capacity) => lease?.Rent(capacity) ?? new Record(capacity);
+
     /// <summary>One more holder (a sink that queued a chunk of these records).</summary>
     public void Hold() => Interlocked.Increment(ref _holds);
 

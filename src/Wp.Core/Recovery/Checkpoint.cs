@@ -344,8 +344,13 @@ internal sealed class CheckpointStore
         {
             // Never through a symlink or into anything but a regular file.
             using var stream = PlainFiles.OpenRegular(FilePath, write: true, out _);
-            var length = stream?.Length ?? long.MaxValue;
-            if (stream is null || length > SectorBytes)
+            if (stream is null)
+            {
+                return false;
+            }
+
+            var length = stream.Length;
+            if (length > SectorBytes)
             {
                 return false;
             }

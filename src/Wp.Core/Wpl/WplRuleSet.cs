@@ -9,7 +9,7 @@ namespace Wp.Core.Wpl;
 /// </summary>
 internal sealed class WplRuleSet
 {
-    /// <summary>A leftover longer than this share of the line fails the rule (SPEC §5.3).</summary>
+    /// <summary>A leftover longer than this share of the line fails the rule (docs/wpl.md, residue).</summary>
     public const double MaxResidueShare = 0.2;
 
     /// <summary>
@@ -136,7 +136,7 @@ internal sealed class WplRuleSet
         var maxLeftover = (int)(line.Length * MaxResidueShare);
         foreach (var rule in _rules)
         {
-            record ??= lease?.Rent(rule.FieldEstimate + AppendedFields) ?? new Record(rule.FieldEstimate + AppendedFields);
+            record ??= RecordLease.RentOrNew(lease, rule.FieldEstimate + AppendedFields);
             var output = record.FieldList;
             output.Clear();
             WplMiss miss;
