@@ -70,7 +70,4 @@ internal sealed class SinkAcks
         _finishedLeases.Clear();
         _touched.Clear();
     }
-
-    /// <summary>Starts a new batch keeping finished chunks for a later flush (the batch was written but not yet flushed).</summary>
-    public void NextBatch() => _touched.Clear();
 }
