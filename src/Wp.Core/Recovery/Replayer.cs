@@ -101,7 +101,11 @@ internal sealed record ReplayerOptions
 /// speed-limit wait that would cross it. Write batches are at most the sink group's
 /// <c>batch_size</c> and never span a checkpoint.</para>
 /// <para><b>Memory</b> is one line buffer plus about two batches of records (the one being written and
-/// the one decoded ahead), whatever the file's size.</para>
+/// the one decoded ahead), whatever the file's size. The records themselves are reused: each chunk's
+/// come from a <see cref="RecordLease"/>, released once a commit has flushed every record of the chunk,
+/// so a replay does not allocate a record, field list and field array per entry (and the garbage
+/// collector has less to do). A backend call abandoned after its timeout may still read records it was
+/// given, so from then on this sink's records are left to the garbage collector instead.</para>
 /// </remarks>
 internal sealed class Replayer
 {
@@ -119,6 +123,9 @@ internal sealed class Replayer
     /// within a run (after a crash: at most <c>checkpoint_every_lines</c>, as always).
     /// </summary>
     private readonly Dictionary<string, FilePosition> _delivered = new(StringComparer.Ordinal);
+
+    /// <summary>Records the decoder fills, one lease per chunk, reused once a commit has flushed them.</summary>
+    private readonly RecordPool _recordPool = new();
 
     /// <param name="options">Cadence, speed limit, rescue folder.</param>
     /// <param name="checkpoints">The loaded checkpoint store.</param>
@@ -277,6 +284,7 @@ internal sealed class Replayer
         private Channel<DecodedChunk>? _decoded;
         private readonly ConcurrentQueue<DecodedChunk> _freeChunks = new();
         private DecodedChunk? _chunk; // the chunk lines are being taken from
+        private readonly List<RecordLease> _takenLeases = []; // records of chunks taken whole: free after the next flush
         private int _chunkNext;
         private Task _decoder = Task.CompletedTask;
         private CancellationTokenSource? _decoderStop;
@@ -474,6 +482,7 @@ internal sealed class Replayer
                 {
                     if (_chunk is not null)
                     {
+                        _takenLeases.Add(_chunk.Lease!);
                         _chunk.Clear();
                         _freeChunks.Enqueue(_chunk);
                         _chunk = null;
@@ -567,6 +576,7 @@ internal sealed class Replayer
             });
             _decoderStop = new CancellationTokenSource();
             var reader = _reader!;
+            var pool = _owner._recordPool;
             var writer = _decoded.Writer;
             var token = _decoderStop.Token;
             _decoder = Task.Run(async () =>
@@ -579,7 +589,7 @@ internal sealed class Replayer
                         var chunk = _freeChunks.TryDequeue(out var free) ? free : new DecodedChunk();
                         try
                         {
-                            end = !chunk.Fill(reader);
+                            end = !chunk.Fill(reader, pool.Take());
                         }
                         catch (Exception ex)
                         {
@@ -642,6 +652,7 @@ internal sealed class Replayer
             if (offset != _decided.Offset || (clean && !_decided.Clean && offset > 0))
             {
                 await _target.Runtime.FlushAsync(CancellationToken.None);
+                ReleaseTakenRecords();
                 _quarantine!.Sync();
                 var position = new FilePosition(_file.FileName, offset, _lineNo, _size, clean);
                 await _saving;
@@ -674,6 +685,24 @@ internal sealed class Replayer
 
             _linesSinceCommit = 0;
             _lastCommit = _owner._time.GetTimestamp();
+        }
+
+        /// <summary>
+        /// After a flush: the records of every chunk taken whole are written and flushed, so the decoder may
+        /// fill them again — unless a backend call was abandoned after its timeout and may still read them;
+        /// those are left to the garbage collector (see <see cref="RecordLease"/>).
+        /// </summary>
+        private void ReleaseTakenRecords()
+        {
+            if (_target.Runtime.AbandonedCalls == 0)
+            {
+                foreach (var lease in _takenLeases)
+                {
+                    lease.Release();
+                }
+            }
+
+            _takenLeases.Clear();
         }
 
         /// <summary>Waits for a save in flight after a failure; its own failure only means the older position stands.</summary>
@@ -712,9 +741,13 @@ internal sealed class Replayer
 
         public int Count { get; private set; }
 
-        /// <summary>Reads and decodes up to <see cref="Lines"/> lines; false once the reader is at its end.</summary>
-        public bool Fill(RescueLineReader reader)
+        /// <summary>Where <see cref="Records"/> come from; the taker releases it once they are flushed.</summary>
+        public RecordLease? Lease { get; private set; }
+
+        /// <summary>Reads and decodes up to <see cref="Lines"/> lines into records of <paramref name="lease"/>; false once the reader is at its end.</summary>
+        public bool Fill(RescueLineReader reader, RecordLease lease)
         {
+            Lease = lease;
             while (Count < Lines)
             {
                 if (!reader.TryReadLine(out var line, out _, out var overLong))
@@ -733,7 +766,7 @@ internal sealed class Replayer
                 {
                     Kinds[i] = DecodedKind.Blank;
                 }
-                else if (RescueEntryCodec.TryDecode(line, out var record, out var error))
+                else if (RescueEntryCodec.TryDecode(line, lease, out var record, out var error))
                 {
                     Kinds[i] = DecodedKind.Entry;
                     Records[i] = record;
@@ -756,6 +789,7 @@ internal sealed class Replayer
             Array.Clear(Errors, 0, Count);
             Array.Clear(Bytes, 0, Count);
             Count = 0;
+            Lease = null;
         }
     }
 }

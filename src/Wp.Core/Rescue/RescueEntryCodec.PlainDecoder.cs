@@ -25,13 +25,13 @@ internal static partial class RescueEntryCodec
     /// returns false and goes through the JSON reader, which accepts or reports it; so this path only
     /// ever accepts a subset of what the reader accepts, with the same result.
     /// </summary>
-    private static bool TryDecodePlain(ReadOnlySpan<byte> line, [NotNullWhen(true)] out Record? record)
+    private static bool TryDecodePlain(ReadOnlySpan<byte> line, RecordLease? lease, [NotNullWhen(true)] out Record? record)
     {
         record = null;
         line = line.TrimEnd(" \t\r\n"u8);
         if (line.StartsWith("{\"v\":1,\"f\":["u8))
         {
-            return line.EndsWith("]}"u8) && (t_plain ??= new PlainDecoder()).TryDecodeFields(line, out record);
+            return line.EndsWith("]}"u8) && (t_plain ??= new PlainDecoder()).TryDecodeFields(line, lease, out record);
         }
 
         if (line.StartsWith("{\"v\":1,\"raw\":\""u8) && line.EndsWith("\"}"u8))
@@ -78,12 +78,12 @@ internal static partial class RescueEntryCodec
         private ushort _dateTail;
         private long _dateTicks = -1;
 
-        public bool TryDecodeFields(ReadOnlySpan<byte> line, [NotNullWhen(true)] out Record? record)
+        public bool TryDecodeFields(ReadOnlySpan<byte> line, RecordLease? lease, [NotNullWhen(true)] out Record? record)
         {
             EnsureSlab(line.Length + Vector128<byte>.Count);
             var slab = _slab;
             var slabStart = _slabUsed;
-            var decoded = TryDecodeFields(line, slab, slabStart, out record);
+            var decoded = TryDecodeFields(line, lease, slab, slabStart, out record);
             if (slab.Length > SlabChars)
             {
                 // Made for one long entry: its record keeps it, this thread does not.
@@ -93,12 +93,13 @@ internal static partial class RescueEntryCodec
             return decoded;
         }
 
-        private bool TryDecodeFields(ReadOnlySpan<byte> line, char[] slab, int slabStart, [NotNullWhen(true)] out Record? record)
+        private bool TryDecodeFields(ReadOnlySpan<byte> line, RecordLease? lease, char[] slab, int slabStart, [NotNullWhen(true)] out Record? record)
         {
             record = null;
             var end = line.Length - 2; // the "]}"
             var pos = 12;              // after {"v":1,"f":[
-            var fields = new Record(_lastCount);
+            // A line this path gives up on leaves its rented record half-filled: unused, and emptied when the lease is returned.
+            var fields = RecordLease.RentOrNew(lease, _lastCount);
             var count = 0;
             while (pos < end)
             {

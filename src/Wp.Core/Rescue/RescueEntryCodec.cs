@@ -50,21 +50,28 @@ internal static partial class RescueEntryCodec
     /// bad input it returns false with a short reason in <paramref name="error"/>.
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record, out string? error) =>
-        TryDecode(utf8Line, plainFastPath: true, out record, out error);
+        TryDecode(utf8Line, plainFastPath: true, lease: null, out record, out error);
+
+    /// <summary>
+    /// Like <see cref="TryDecode(ReadOnlySpan{byte}, out Record?, out string?)"/>; the common entry's
+    /// record is rented from <paramref name="lease"/> (the replay's decoder reuses records per chunk).
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<byte> utf8Line, RecordLease? lease, [NotNullWhen(true)] out Record? record, out string? error) =>
+        TryDecode(utf8Line, plainFastPath: true, lease, out record, out error);
 
     /// <summary>Like <see cref="TryDecode(ReadOnlySpan{byte}, out Record?, out string?)"/>, always through the JSON reader (for tests).</summary>
     internal static bool TryDecodeWithReader(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record, out string? error) =>
-        TryDecode(utf8Line, plainFastPath: false, out record, out error);
+        TryDecode(utf8Line, plainFastPath: false, lease: null, out record, out error);
 
     /// <summary>Only the plain fast path (for tests): false for every line it leaves to the JSON reader.</summary>
     internal static bool TryDecodePlainOnly(ReadOnlySpan<byte> utf8Line, [NotNullWhen(true)] out Record? record) =>
-        TryDecodePlain(utf8Line, out record);
+        TryDecodePlain(utf8Line, lease: null, out record);
 
-    private static bool TryDecode(ReadOnlySpan<byte> utf8Line, bool plainFastPath, [NotNullWhen(true)] out Record? record, out string? error)
+    private static bool TryDecode(ReadOnlySpan<byte> utf8Line, bool plainFastPath, RecordLease? lease, [NotNullWhen(true)] out Record? record, out string? error)
     {
         try
         {
-            if (plainFastPath && TryDecodePlain(utf8Line, out record))
+            if (plainFastPath && TryDecodePlain(utf8Line, lease, out record))
             {
                 error = null;
                 return true;

@@ -25,6 +25,14 @@ internal sealed class RescueFileBuilder
         return record;
     }
 
+    public static Record PlainEntry(long n)
+    {
+        var record = new Record();
+        record.Add("n", Value.Int(n));
+        record.Add("msg", Value.String($"line {n}"));
+        return record;
+    }
+
     public static byte[] Encode(Record record)
     {
         using var buffer = new PooledByteBuffer();
@@ -32,12 +40,15 @@ internal sealed class RescueFileBuilder
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Entries with n = <paramref name="from"/> … <paramref name="from"/>+<paramref name="count"/>-1.</summary>
-    public RescueFileBuilder Entries(long from, int count)
+    /// <summary>
+    /// Entries with n = <paramref name="from"/> … <paramref name="from"/>+<paramref name="count"/>-1; <paramref name="plain"/>
+    /// entries (ASCII text, no escapes) take the decoder's fast path, the others its JSON reader.
+    /// </summary>
+    public RescueFileBuilder Entries(long from, int count, bool plain = false)
     {
         for (var i = 0; i < count; i++)
         {
-            _bytes.AddRange(Encode(Entry(from + i)));
+            _bytes.AddRange(Encode(plain ? PlainEntry(from + i) : Entry(from + i)));
             Lines++;
         }
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
 using Wp.Core.Recovery;
 using Wp.Core.Rescue;
+using Wp.Core.Sinks;
 using Wp.Core.Tests.Support;
+using Record = Wp.Core.Records.Record;
 
 namespace Wp.Core.Tests.Recovery;
 
@@ -377,6 +379,43 @@ public sealed class ReplayerTests : IDisposable
         _backend.Written.Should().HaveCount(250);
     }
 
+    [Fact]
+    public async Task Decoded_records_are_reused_but_only_after_the_flush_that_covers_them()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 5000, plain: true));
+        var backend = new ReferenceKeepingBackend();
+        await using var target = Target(batchSize: 100, backend: backend);
+
+        var result = await NewReplayer(every: 500).ReplayAsync(file, target, default);
+
+        result.Status.Should().Be(ReplayStatus.Completed);
+        backend.Ns.Should().Equal(Enumerable.Range(0, 5000).Select(i => (long)i), "each record as it was when written");
+        backend.ChangedBeforeFlush.Should().Be(0, "no record is decoded into again before the flush that covers it");
+        backend.Distinct.Should().BeLessThan(5000, "records of flushed chunks are filled again (a file's worth of records is not allocated)");
+    }
+
+    [Fact]
+    public async Task After_a_backend_call_was_abandoned_no_record_is_reused_as_that_call_may_still_read_them()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 5000, plain: true));
+        var hang = new TaskCompletionSource();
+        var backend = new ReferenceKeepingBackend { HangNextWrite = hang };
+        var clock = new TimerCountingTimeProvider(_clock.GetUtcNow());
+        await using var target = Target(batchSize: 100, time: clock, backend: backend);
+        var replayer = NewReplayer(every: 500);
+
+        var first = replayer.ReplayAsync(file, target, default);
+        clock.Advance(await clock.NextTimerAsync()); // the hanging write's timeout
+        (await first).Status.Should().Be(ReplayStatus.TargetFailed);
+        target.Runtime.AbandonedCalls.Should().Be(1);
+        var second = await replayer.ReplayAsync(file, target, default);
+
+        second.Status.Should().Be(ReplayStatus.Completed);
+        backend.Ns.Skip(100).Should().Equal(Enumerable.Range(0, 5000).Select(i => (long)i), "the retry sends the file from its start");
+        backend.Distinct.Should().Be(backend.Ns.Count, "no record is filled again once a call may still be reading one");
+        hang.SetResult();
+    }
+
     private static string[] RescueFilesIn(string folder) =>
         Directory.GetFiles(folder)
             .Select(Path.GetFileName)
@@ -390,8 +429,8 @@ public sealed class ReplayerTests : IDisposable
         return new RescueCandidate(path, name);
     }
 
-    private ReplayTarget Target(int batchSize = 1024, TimeProvider? time = null) =>
-        RecoveryFixtures.Target("s1", _backend, _dir.Path, time ?? _clock, _log.Logger, batchSize);
+    private ReplayTarget Target(int batchSize = 1024, TimeProvider? time = null, ISinkBackend? backend = null) =>
+        RecoveryFixtures.Target("s1", backend ?? _backend, _dir.Path, time ?? _clock, _log.Logger, batchSize);
 
     private Replayer NewReplayer(int every = 1000, Action<FilePosition>? onCommit = null) =>
         new(
@@ -407,4 +446,52 @@ public sealed class ReplayerTests : IDisposable
                 _commits.Add(p);
             },
         };
+
+    /// <summary>
+    /// Keeps every record it is given, as a careless backend would, and counts those written since the
+    /// last flush that changed before that flush (a record reused too early).
+    /// </summary>
+    private sealed class ReferenceKeepingBackend : ISinkBackend
+    {
+        private readonly List<(Record Record, long N)> _sinceFlush = [];
+        private readonly HashSet<Record> _seen = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The next write hangs until this completes.</summary>
+        public TaskCompletionSource? HangNextWrite { get; set; }
+
+        /// <summary>The <c>n</c> of each record as it was written.</summary>
+        public List<long> Ns { get; } = [];
+
+        /// <summary>How many distinct record objects were written.</summary>
+        public int Distinct => _seen.Count;
+
+        public int ChangedBeforeFlush { get; private set; }
+
+        public ValueTask WriteAsync(IReadOnlyList<Record> batch, CancellationToken cancellationToken)
+        {
+            foreach (var record in batch)
+            {
+                _sinceFlush.Add((record, N(record)));
+                _seen.Add(record);
+                Ns.Add(N(record));
+            }
+
+            var hang = HangNextWrite;
+            HangNextWrite = null;
+            return hang is null ? ValueTask.CompletedTask : new ValueTask(hang.Task);
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken)
+        {
+            ChangedBeforeFlush += _sinceFlush.Count(e => N(e.Record) != e.N);
+            _sinceFlush.Clear();
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static long N(Record record) => record.Find("n")?.Value.AsInt ?? -1;
+    }
 }
