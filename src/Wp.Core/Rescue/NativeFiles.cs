@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace Wp.Core.Rescue;
 
-/// <summary>The two file operations .NET has no API for: fsync a folder, read a file without flock.</summary>
-/// <remarks>Used by <c>RescueWriter</c> (sealing) and by recovery (adopting, checkpoints, deletes).</remarks>
+/// <summary>The file operations .NET has no API for: fsync a folder, read a file without flock, start writeback.</summary>
+/// <remarks>Used by <c>RescueWriter</c> (sealing), by recovery (adopting, checkpoints, deletes) and by <see cref="WriteBehind"/>.</remarks>
 internal static class NativeFiles
 {
     /// <summary>
@@ -67,8 +67,42 @@ internal static class NativeFiles
         }
     }
 
+    /// <summary>
+    /// Asks the OS to start writing <paramref name="count"/> bytes of the file from <paramref name="offset"/>
+    /// to disk, without waiting for it (Linux <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>). A hint: it
+    /// makes nothing durable, so failures are ignored (a later fsync reports them); other systems: nothing.
+    /// </summary>
+    public static void StartWriteback(SafeHandle file, long offset, long count)
+    {
+        if (!OperatingSystem.IsLinux() || count <= 0)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            _ = NativeMethods.SyncFileRange((int)file.DangerousGetHandle(), offset, count, 2 /* SYNC_FILE_RANGE_WRITE */);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed meanwhile: nothing to write back.
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
     private static class NativeMethods
     {
+        [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+        public static extern int SyncFileRange(int fd, long offset, long count, uint flags);
+
         [DllImport("libc", EntryPoint = "read", SetLastError = true)]
         public static extern nint Read(int fd, byte[] buffer, nint count);
 

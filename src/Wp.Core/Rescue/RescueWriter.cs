@@ -33,6 +33,7 @@ internal sealed class RescueWriter : IDisposable
     private readonly long _maxFileBytes;
     private readonly TimeProvider _time;
     private readonly PooledByteBuffer _buffer = new();
+    private readonly WriteBehind _writeBehind = new();
     private readonly List<int> _entryEnds = [];
     private readonly List<string> _sealed = [];
     private FileStream? _stream;
@@ -166,6 +167,7 @@ internal sealed class RescueWriter : IDisposable
         }
 
         CurrentFileBytes += _buffer.Length;
+        _writeBehind.Written(_stream.SafeFileHandle, CurrentFileBytes);
         CurrentFileRecords += batch.Count;
         RecordsWritten += batch.Count;
         if (_buffer.Length > 1024 * 1024)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Wp.Core.Records;
 using Wp.Core.Records.Formatting;
+using Wp.Core.Rescue;
 
 namespace Wp.Core.Sinks.Files;
 
@@ -43,6 +44,7 @@ internal sealed class FileSinkBackend : ISinkBackend
 {
     private readonly IRecordFormatter _formatter;
     private readonly TextBuffer _text = new();
+    private readonly WriteBehind _writeBehind = new();
     private byte[] _bytes = [];
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
@@ -118,6 +120,7 @@ internal sealed class FileSinkBackend : ISinkBackend
             stream.Unlock(0, long.MaxValue);
         }
 
+        _writeBehind.Written(stream.SafeFileHandle, start + byteCount);
         Interlocked.Add(ref _linesWritten, batch.Count);
     }
 
