@@ -178,6 +178,7 @@ internal sealed class RecoveryEngine
             {
                 _checkpoints.Load();
                 await LoopAsync(stop);
+                await SettleDeletesAsync(wait: true);
                 code = stop.IsCancellationRequested ? ExitCodes.Success : await ExitCodeAsync();
             }
             finally
@@ -211,6 +212,7 @@ internal sealed class RecoveryEngine
             var lastProgress = Time.GetTimestamp();
             while (!stop.IsCancellationRequested)
             {
+                await SettleDeletesAsync(wait: false);
                 _adopter.AdoptAll();
                 var candidates = _picker.Scan();
                 PruneCheckpoints();
@@ -292,10 +294,20 @@ internal sealed class RecoveryEngine
             }
         }
 
+        /// <summary>Ends the background deletes of replayed files (see <see cref="Replayer.SettleDeletesAsync"/>); one that failed is retried after a backoff.</summary>
+        private async Task SettleDeletesAsync(bool wait)
+        {
+            foreach (var file in await _replayer.SettleDeletesAsync(wait))
+            {
+                var delay = _backoff.Fail(file.Path);
+                _log.Warning("recover {Path:l}: retrying in {Delay} ms", file.Path, (long)delay.TotalMilliseconds);
+            }
+        }
+
         /// <summary>The first ready candidate, files with a checkpoint first (finish what was started).</summary>
         private RescueCandidate? Choose(IReadOnlyList<RescueCandidate> candidates) =>
             candidates
-                .Where(c => !_backoff.IsWaiting(c.Name.SinkName) && !_backoff.IsWaiting(c.Path))
+                .Where(c => !_replayer.IsBeingDeleted(c.FileName) && !_backoff.IsWaiting(c.Name.SinkName) && !_backoff.IsWaiting(c.Path))
                 .OrderBy(c => _checkpoints.TryGet(c.FileName, out _) ? 0 : 1) // stable: keeps the picker's order
                 .FirstOrDefault();
 
@@ -303,7 +315,7 @@ internal sealed class RecoveryEngine
         {
             try
             {
-                foreach (var file in _checkpoints.PruneMissing(f => File.Exists(Path.Combine(_rescueRoot, f))))
+                foreach (var file in _checkpoints.PruneMissing(f => _replayer.IsBeingDeleted(f) || File.Exists(Path.Combine(_rescueRoot, f))))
                 {
                     _log.Information("recover checkpoint: {File:l} is no longer in {Root:l} (replayed and deleted before the checkpoint was cleared); entry removed", file, _rescueRoot);
                 }

@@ -75,10 +75,12 @@ internal sealed record ReplayerOptions
 /// is: write the pending batch → flush the runtime → sync the quarantine → save the checkpoint. So a
 /// checkpoint never names a line whose record is not flushed to the target (or whose bad line is not
 /// in the quarantine), and a crash at any point re-sends only lines after the last checkpoint — at most
-/// <c>checkpoint_every_lines</c> of them. At end of file: commit (checkpoint = end of file), delete the
-/// file, clear its checkpoint. A crash between the last two leaves a checkpoint naming a missing file,
-/// which the engine prunes; a crash before the delete leaves a checkpoint at end of file, so the retry
-/// sends nothing again.</para>
+/// <c>checkpoint_every_lines</c> of them. At end of file: commit (checkpoint = end of file), fsync the
+/// target, delete the file, clear its checkpoint. The delete runs in the background while the next file
+/// is replayed; the engine settles it (<see cref="SettleDeletesAsync"/>: clear the checkpoint) and does
+/// not pick the file meanwhile (<see cref="IsBeingDeleted"/>). A crash between the delete and the clear
+/// leaves a checkpoint naming a missing file, which the engine prunes; a crash before the delete leaves a
+/// checkpoint at end of file, so the retry sends nothing again.</para>
 /// <para><b>Durability.</b> The bound above is about crashes: a checkpoint renamed into place survives
 /// the process. Only some saves are also fsynced — one per <see cref="ReplayerOptions.DurableCheckpointInterval"/>
 /// and the clean one of a graceful stop — because the next write waits for the save, and an fsync (which
@@ -127,6 +129,9 @@ internal sealed class Replayer
     /// <summary>Records the decoder fills, one lease per chunk, reused once a commit has flushed them.</summary>
     private readonly RecordPool _recordPool = new();
 
+    /// <summary>Files replayed whole whose delete runs in the background, by file name (see <see cref="SettleDeletesAsync"/>).</summary>
+    private readonly Dictionary<string, (RescueCandidate File, Task Delete)> _deleting = new(StringComparer.Ordinal);
+
     /// <param name="options">Cadence, speed limit, rescue folder.</param>
     /// <param name="checkpoints">The loaded checkpoint store.</param>
     /// <param name="counters">Run-wide counters (pick row of the stat table).</param>
@@ -144,6 +149,53 @@ internal sealed class Replayer
 
     /// <summary>Test seam: called at each commit, after the flush, with the position about to be saved.</summary>
     internal Action<FilePosition>? Committed { get; init; }
+
+    /// <summary>Test seam: deletes a replayed file (default <see cref="File.Delete"/>).</summary>
+    internal Action<string> DeleteFile { get; init; } = File.Delete;
+
+    /// <summary>True from the end of <paramref name="fileName"/>'s replay until its delete is settled: it must not be picked again.</summary>
+    public bool IsBeingDeleted(string fileName) => _deleting.ContainsKey(fileName);
+
+    /// <summary>
+    /// Ends the background deletes that are done — all of them, waiting, when <paramref name="wait"/> — and
+    /// clears each deleted file's checkpoint. Returns the files that could not be deleted: they keep their
+    /// checkpoint at their end, so a later attempt sends nothing and deletes them again.
+    /// </summary>
+    public async Task<IReadOnlyList<RescueCandidate>> SettleDeletesAsync(bool wait)
+    {
+        List<RescueCandidate>? failed = null;
+        foreach (var (name, (file, delete)) in _deleting.ToList())
+        {
+            if (!wait && !delete.IsCompleted)
+            {
+                continue;
+            }
+
+            _deleting.Remove(name);
+            try
+            {
+                await delete;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _log.Error("recover {Path:l}: replayed whole, but deleting it failed: {Error:l}; it stays, with its checkpoint at its end (nothing is sent again)", file.Path, ex.Message);
+                (failed ??= []).Add(file);
+                continue;
+            }
+
+            try
+            {
+                _checkpoints.Clear(name);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The file is gone: its stale entry is pruned by the next scan.
+                _log.Error("recover checkpoint {Path:l} could not be written: {Error:l}", _checkpoints.FilePath, ex.Message);
+            }
+        }
+
+        return failed ?? [];
+    }
 
     /// <summary>
     /// Replays <paramref name="file"/> into <paramref name="target"/> until its end, a stop request, or a
@@ -372,8 +424,13 @@ internal sealed class Replayer
                     return _owner.Refuse(_file, $"it changed while being replayed ({_size} -> {now} bytes); kept, with its checkpoint at byte {_size}: move the file away or remove its checkpoint entry from {_owner._checkpoints.FilePath}");
                 }
 
-                File.Delete(_file.Path);
-                _owner._checkpoints.Clear(_file.FileName);
+                // Unlinking a large file takes a while (~13 ms for 67 MB, most of it dropping its cached
+                // pages): done in the background while the next file is replayed. Its checkpoint, at end of
+                // file, is cleared once the delete is done; a crash before that leaves a file whose next
+                // attempt sends nothing and deletes it.
+                var path = _file.Path;
+                var delete = _owner.DeleteFile;
+                _owner._deleting[_file.FileName] = (_file, Task.Run(() => delete(path), CancellationToken.None));
             }
             catch (SinkFailedException ex)
             {

@@ -103,7 +103,11 @@ internal sealed class RescuePicker
                 Skip(path, reason);
                 skipped.Add(path);
             }
-            else if (!IsStable(path))
+            else if (new FileInfo(path) is not { Exists: true } info)
+            {
+                // Deleted since the check above (a replayed file's background delete): nothing to pick.
+            }
+            else if (!IsStable(path, info))
             {
                 Settling = true;
             }
@@ -142,14 +146,13 @@ internal sealed class RescuePicker
     /// clock. A sealed file written by wparse never changes, so it only waits out one period; a file
     /// still being copied in (or otherwise growing) is left until it stops changing.
     /// </summary>
-    private bool IsStable(string path)
+    private bool IsStable(string path, FileInfo info)
     {
         if (_time is null)
         {
             return true;
         }
 
-        var info = new FileInfo(path);
         var now = _time.GetTimestamp();
         var current = (info.Length, info.LastWriteTimeUtc);
         if (!_seen.ContainsKey(path) && _time.GetUtcNow() - new DateTimeOffset(info.LastWriteTimeUtc) >= _stableFor)

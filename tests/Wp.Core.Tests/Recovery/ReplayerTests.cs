@@ -32,11 +32,17 @@ public sealed class ReplayerTests : IDisposable
     {
         var file = Candidate(new RescueFileBuilder().Entries(0, 2500));
         await using var target = Target();
+        var replayer = NewReplayer();
 
-        var result = await NewReplayer().ReplayAsync(file, target, default);
+        var result = await replayer.ReplayAsync(file, target, default);
 
         result.Status.Should().Be(ReplayStatus.Completed);
         _backend.Ns.Should().Equal(Enumerable.Range(0, 2500).Select(i => (long)i));
+        replayer.IsBeingDeleted(file.FileName).Should().BeTrue("the delete runs in the background");
+        _checkpoints.TryGet(file.FileName, out var atEnd).Should().BeTrue("cleared only once the delete is done");
+        atEnd.Offset.Should().Be(atEnd.Size);
+        (await replayer.SettleDeletesAsync(wait: true)).Should().BeEmpty();
+        replayer.IsBeingDeleted(file.FileName).Should().BeFalse();
         File.Exists(file.Path).Should().BeFalse();
         File.Exists(_checkpoints.FilePath).Should().BeFalse();
         _checkpoints.Positions.Should().BeEmpty();
@@ -89,8 +95,10 @@ public sealed class ReplayerTests : IDisposable
         var file = Candidate(new RescueFileBuilder().Entries(0, 1000));
         _backend.OnWrite = _ => _clock.Advance(TimeSpan.FromMilliseconds(400)); // 400 ms per batch of 100
         await using var target = Target(batchSize: 100);
+        var replayer = NewReplayer(every: 100);
 
-        await NewReplayer(every: 100).ReplayAsync(file, target, default);
+        await replayer.ReplayAsync(file, target, default);
+        await replayer.SettleDeletesAsync(wait: true);
 
         // Commits at 0.4, 0.8, 1.2 … 4.0 s: durable at 1.2, 2.4 and 3.6 s (1 s after the last durable one).
         _commits.Should().HaveCount(10);
@@ -134,8 +142,10 @@ public sealed class ReplayerTests : IDisposable
         var size = new FileInfo(file.Path).Length;
         _checkpoints.Save(new FilePosition(file.FileName, size, 10, size));
         await using var target = Target();
+        var replayer = NewReplayer();
 
-        var result = await NewReplayer().ReplayAsync(file, target, default);
+        var result = await replayer.ReplayAsync(file, target, default);
+        await replayer.SettleDeletesAsync(wait: true);
 
         result.Status.Should().Be(ReplayStatus.Completed);
         _backend.Written.Should().BeEmpty();
@@ -192,8 +202,10 @@ public sealed class ReplayerTests : IDisposable
             .Raw("{\"v\":2}\n")
             .Entries(4, 1));
         await using var target = Target();
+        var replayer = NewReplayer();
 
-        var result = await NewReplayer().ReplayAsync(file, target, default);
+        var result = await replayer.ReplayAsync(file, target, default);
+        await replayer.SettleDeletesAsync(wait: true);
 
         result.Status.Should().Be(ReplayStatus.Completed);
         _backend.Ns.Should().Equal(0, 1, 2, 3, 4);
@@ -283,6 +295,7 @@ public sealed class ReplayerTests : IDisposable
 
         _backend.FailBeyond = null;
         var retried = await replayer.ReplayAsync(file, target, default);
+        await replayer.SettleDeletesAsync(wait: true);
 
         retried.Status.Should().Be(ReplayStatus.Completed);
         var ns = _backend.Ns;
@@ -308,6 +321,7 @@ public sealed class ReplayerTests : IDisposable
         _checkpoints.Positions.Should().BeEmpty();
 
         var done = await replayer.ReplayAsync(file, target, default);
+        await replayer.SettleDeletesAsync(wait: true);
 
         done.Status.Should().Be(ReplayStatus.Completed);
         existedAtFlush.Should().Equal([true, true, true], "the final flush, then the sync (fsync) before the delete");
@@ -380,6 +394,32 @@ public sealed class ReplayerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_replayed_file_that_cannot_be_deleted_keeps_its_checkpoint_at_its_end_and_a_retry_sends_nothing()
+    {
+        var file = Candidate(new RescueFileBuilder().Entries(0, 30));
+        await using var target = Target();
+        var failing = NewReplayer(deleteFile: _ => throw new IOException("Read-only file system"));
+
+        (await failing.ReplayAsync(file, target, default)).Status.Should().Be(ReplayStatus.Completed);
+        var failed = await failing.SettleDeletesAsync(wait: true);
+
+        failed.Select(f => f.Path).Should().Equal(file.Path);
+        failing.IsBeingDeleted(file.FileName).Should().BeFalse("the engine may pick it again, after a backoff");
+        File.Exists(file.Path).Should().BeTrue();
+        _checkpoints.TryGet(file.FileName, out var kept).Should().BeTrue();
+        kept.Offset.Should().Be(kept.Size);
+        _log.Messages(LogEventLevel.Error).Should().ContainMatch("*replayed whole, but deleting it failed: Read-only file system*");
+
+        var retry = NewReplayer();
+        (await retry.ReplayAsync(file, target, default)).Status.Should().Be(ReplayStatus.Completed);
+        (await retry.SettleDeletesAsync(wait: true)).Should().BeEmpty();
+
+        _backend.Written.Should().HaveCount(30, "the retry sent nothing again");
+        File.Exists(file.Path).Should().BeFalse();
+        _checkpoints.Positions.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Decoded_records_are_reused_but_only_after_the_flush_that_covers_them()
     {
         var file = Candidate(new RescueFileBuilder().Entries(0, 5000, plain: true));
@@ -432,7 +472,7 @@ public sealed class ReplayerTests : IDisposable
     private ReplayTarget Target(int batchSize = 1024, TimeProvider? time = null, ISinkBackend? backend = null) =>
         RecoveryFixtures.Target("s1", backend ?? _backend, _dir.Path, time ?? _clock, _log.Logger, batchSize);
 
-    private Replayer NewReplayer(int every = 1000, Action<FilePosition>? onCommit = null) =>
+    private Replayer NewReplayer(int every = 1000, Action<FilePosition>? onCommit = null, Action<string>? deleteFile = null) =>
         new(
             new ReplayerOptions { RescueRoot = _dir.Path, CheckpointEveryLines = every },
             _checkpoints,
@@ -445,6 +485,7 @@ public sealed class ReplayerTests : IDisposable
                 onCommit?.Invoke(p);
                 _commits.Add(p);
             },
+            DeleteFile = deleteFile ?? File.Delete,
         };
 
     /// <summary>
