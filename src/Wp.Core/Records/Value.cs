@@ -27,6 +27,11 @@ internal readonly struct Value : IEquatable<Value>
 
     [FieldOffset(18)]
     private readonly ValueKind _kind;
+
+    // Text kinds only: the text is known to be printable ASCII without '"' or '\' (a formatter has nothing to escape).
+    [FieldOffset(19)]
+    private readonly bool _plain;
+
     private const short OffsetBias = 2000;
 
     private Value(ValueKind kind, long bits, short offset = 0)
@@ -57,10 +62,11 @@ internal readonly struct Value : IEquatable<Value>
         _bits = ((long)start << 32) | (uint)length;
     }
 
-    private Value(ValueKind kind, char[] chars, int start, int length)
+    private Value(ValueKind kind, char[] chars, int start, int length, bool plain = false)
     {
         _kind = kind;
         _offset = 0;
+        _plain = plain;
         _text = chars;
         _bits = ((long)start << 32) | (uint)length;
     }
@@ -83,6 +89,12 @@ internal readonly struct Value : IEquatable<Value>
 
     /// <summary>The string <c>chars[start..start+length]</c>; the caller never changes those chars afterwards.</summary>
     public static Value String(char[] chars, int start, int length) => new(ValueKind.String, chars, start, length);
+
+    /// <summary>
+    /// Like <see cref="String(char[], int, int)"/>, for text the caller has checked is printable ASCII
+    /// without <c>"</c> or <c>\</c>: formatters then copy it without looking for characters to escape.
+    /// </summary>
+    public static Value PlainString(char[] chars, int start, int length) => new(ValueKind.String, chars, start, length, plain: true);
 
     public static Value Int(long value) => new(ValueKind.Int, value);
 
@@ -108,6 +120,9 @@ internal readonly struct Value : IEquatable<Value>
             : DateTime(wallClock);
 
     public long AsInt => Bits;
+
+    /// <summary>True for a string made by <see cref="PlainString"/>: nothing in it needs escaping. Not part of equality.</summary>
+    public bool IsPlainText => _plain;
 
     public double AsFloat => BitConverter.Int64BitsToDouble(Bits);
 

@@ -133,7 +133,7 @@ internal static partial class RescueEntryCodec
                                 goto default;
                             }
 
-                            fields.Add(name, kind == (byte)'s' ? Value.String(slab, _slabUsed, length) : Value.Ip(slab, _slabUsed, length));
+                            fields.Add(name, kind == (byte)'s' ? Value.PlainString(slab, _slabUsed, length) : Value.Ip(slab, _slabUsed, length));
                             _slabUsed += length;
                             pos += length + 2;
                             break;

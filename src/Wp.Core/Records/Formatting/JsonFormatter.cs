@@ -51,7 +51,7 @@ internal sealed class JsonFormatter : IRecordFormatter
         {
             case ValueKind.String:
             case ValueKind.Ip:
-                TextEscaping.AppendJsonString(output, value.Text);
+                TextEscaping.AppendJsonString(output, value);
                 break;
             case ValueKind.Int:
                 output.Append(value.AsInt);

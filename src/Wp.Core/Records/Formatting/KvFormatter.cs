@@ -33,7 +33,7 @@ internal sealed class KvFormatter : IRecordFormatter
             first = false;
             if (field.Value.Kind == ValueKind.String)
             {
-                TextEscaping.AppendQuoted(output, field.Value.Text);
+                TextEscaping.AppendQuoted(output, field.Value);
             }
             else
             {

@@ -34,7 +34,7 @@ internal sealed class ProtoTextFormatter : IRecordFormatter
             {
                 case ValueKind.String:
                 case ValueKind.Ip:
-                    TextEscaping.AppendQuoted(output, field.Value.Text);
+                    TextEscaping.AppendQuoted(output, field.Value);
                     break;
                 case ValueKind.DateTime:
                     // A formatted datetime never needs escaping.

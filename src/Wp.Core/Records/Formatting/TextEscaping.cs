@@ -23,14 +23,20 @@ internal static class TextEscaping
     /// any other C0 control → <c>\xHH</c> (so a record always stays on one line). Everything else,
     /// non-ASCII included, is written as-is.
     /// </summary>
-    public static void AppendQuoted(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: false);
+    public static void AppendQuoted(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: false, plain: false);
+
+    /// <summary><see cref="AppendQuoted(TextBuffer, ReadOnlySpan{char})"/> of a string value; one known to be plain text (<see cref="Value.IsPlainText"/>) is not searched for escapes.</summary>
+    public static void AppendQuoted(TextBuffer output, in Value value) => AppendEscaped(output, value.Text, json: false, value.IsPlainText);
 
     /// <summary>
     /// Appends <paramref name="text"/> as a JSON string (RFC 8259): <c>"</c> and <c>\</c> escaped,
     /// <c>\n \r \t \b \f</c> in their short forms, other C0 controls as <c>\u00XX</c>. Non-ASCII is
     /// written as-is (the file is UTF-8); a lone surrogate becomes U+FFFD when the sink encodes it.
     /// </summary>
-    public static void AppendJsonString(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: true);
+    public static void AppendJsonString(TextBuffer output, ReadOnlySpan<char> text) => AppendEscaped(output, text, json: true, plain: false);
+
+    /// <summary><see cref="AppendJsonString(TextBuffer, ReadOnlySpan{char})"/> of a string value; one known to be plain text is not searched for escapes.</summary>
+    public static void AppendJsonString(TextBuffer output, in Value value) => AppendEscaped(output, value.Text, json: true, value.IsPlainText);
 
     /// <summary>
     /// Appends <paramref name="before"/>, <paramref name="name"/> and <paramref name="after"/> with one
@@ -48,9 +54,9 @@ internal static class TextEscaping
     }
 
     /// <summary>The one escaping loop behind both quoting styles; they differ only in the rare escapes.</summary>
-    private static void AppendEscaped(TextBuffer output, ReadOnlySpan<char> text, bool json)
+    private static void AppendEscaped(TextBuffer output, ReadOnlySpan<char> text, bool json, bool plain)
     {
-        var next = text.IndexOfAny(NeedsEscape);
+        var next = plain ? -1 : text.IndexOfAny(NeedsEscape);
         if (next < 0)
         {
             // Nearly every value: nothing to escape, so quotes and text go in with one capacity check.
