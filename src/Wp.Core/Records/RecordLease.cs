@@ -3,11 +3,11 @@ using System.Collections.Concurrent;
 namespace Wp.Core.Records;
 
 /// <summary>
-/// The records one parse batch made, reused for a later batch once every holder has let go: the
-/// parse worker that filled them and each sink that took a chunk of them (after that sink stored
-/// them: written and flushed, or diverted to a rescue file). Parsing then allocates no record, list
-/// or field array per line, and records no longer age into older GC generations while they wait
-/// in the sinks' queues.
+/// The records one parse batch made (and, for the rescue decoder, the char arrays their text
+/// slices), reused for a later batch once every holder has let go: the parse worker that filled them
+/// and each sink that took a chunk of them (after that sink stored them: written and flushed, or
+/// diverted to a rescue file). Parsing then allocates no record, list or field array per line, and
+/// records no longer age into older GC generations while they wait in the sinks' queues.
 /// </summary>
 /// <remarks>
 /// <para><b>Holds.</b> A lease starts with one hold (the parse worker's). <see cref="Hold"/> and
@@ -22,13 +22,18 @@ internal sealed class RecordLease
 {
     private readonly RecordPool _pool;
     private readonly List<Record> _records = [];
+    private readonly List<char[]> _chars = [];
     private int _rented;
+    private int _charsRented;
     private int _holds;
 
     internal RecordLease(RecordPool pool) => _pool = pool;
 
     /// <summary>Records of this lease handed out since it was taken from the pool.</summary>
     public int Rented => _rented;
+
+    /// <summary>Counts the times this lease was taken from the pool: what it hands out is new in each.</summary>
+    public int Generation { get; private set; }
 
     /// <summary>An empty field record, reused from an earlier batch when one is left, else new.</summary>
     public Record Rent(int capacity)
@@ -46,6 +51,33 @@ internal sealed class RecordLease
 
         _rented++;
         return record;
+    }
+
+    /// <summary>
+    /// A char array of at least <paramref name="min"/> chars (contents undefined) for text that this
+    /// lease's records slice, reused from an earlier batch when one is left: the rescue decoder widens
+    /// an entry's strings into such arrays. Like the records, it is written again only once every holder
+    /// has let go.
+    /// </summary>
+    public char[] RentChars(int min)
+    {
+        if (_charsRented < _chars.Count && _chars[_charsRented].Length >= min)
+        {
+            return _chars[_charsRented++];
+        }
+
+        var chars = GC.AllocateUninitializedArray<char>(min);
+        if (_charsRented < _chars.Count)
+        {
+            _chars[_charsRented] = chars; // too small for this batch's text: replaced
+        }
+        else
+        {
+            _chars.Add(chars);
+        }
+
+        _charsRented++;
+        return chars;
     }
 
     /// <summary>A record rented from <paramref name="lease"/>, or a new one when there is no lease.</summary>
@@ -82,10 +114,15 @@ internal sealed class RecordLease
         }
 
         _rented = 0;
+        _charsRented = 0;
     }
 
     /// <summary>Ready for a new batch: one hold (the taker's).</summary>
-    internal void Restart() => Volatile.Write(ref _holds, 1);
+    internal void Restart()
+    {
+        Generation++;
+        Volatile.Write(ref _holds, 1);
+    }
 }
 
 /// <summary>

@@ -105,8 +105,8 @@ internal sealed record ReplayerOptions
 /// <para><b>Memory</b> is one line buffer plus about two batches of records (the one being written and
 /// the one decoded ahead), whatever the file's size. The records themselves are reused: each chunk's
 /// come from a <see cref="RecordLease"/>, released once a commit has flushed every record of the chunk,
-/// so a replay does not allocate a record, field list and field array per entry (and the garbage
-/// collector has less to do). A backend call abandoned after its timeout may still read records it was
+/// and so are the char arrays their strings slice (<see cref="RecordLease.RentChars"/>), so a replay
+/// allocates nothing per entry on its fast path (and the garbage collector has next to nothing to do). A backend call abandoned after its timeout may still read records it was
 /// given, so from then on this sink's records are left to the garbage collector instead.</para>
 /// </remarks>
 internal sealed class Replayer

@@ -72,6 +72,8 @@ internal static partial class RescueEntryCodec
 
         private char[] _slab = [];
         private int _slabUsed;
+        private RecordLease? _slabLease; // whose slab _slab is (null: the garbage collector's) …
+        private int _slabGeneration;     // … and since which time it was taken from the pool
 
         // The last date seen (yyyy-MM-dd) and its ticks at midnight: a file's times share a few days.
         private ulong _dateHead;
@@ -80,6 +82,12 @@ internal static partial class RescueEntryCodec
 
         public bool TryDecodeFields(ReadOnlySpan<byte> line, RecordLease? lease, [NotNullWhen(true)] out Record? record)
         {
+            if (lease != _slabLease || (lease is not null && lease.Generation != _slabGeneration))
+            {
+                // A slab holds the text of one lease's records only, of one use of it: it is reused exactly when they are.
+                (_slab, _slabUsed, _slabLease, _slabGeneration) = ([], 0, lease, lease?.Generation ?? 0);
+            }
+
             EnsureSlab(line.Length + Vector128<byte>.Count);
             var slab = _slab;
             var slabStart = _slabUsed;
@@ -201,7 +209,8 @@ internal static partial class RescueEntryCodec
             if (_slab.Length - _slabUsed < chars)
             {
                 // Uninitialised: every char a value covers is written before the value exists.
-                _slab = GC.AllocateUninitializedArray<char>(Math.Max(SlabChars, chars));
+                var length = Math.Max(SlabChars, chars);
+                _slab = _slabLease?.RentChars(length) ?? GC.AllocateUninitializedArray<char>(length);
                 _slabUsed = 0;
             }
         }

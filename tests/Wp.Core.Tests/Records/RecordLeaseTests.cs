@@ -25,6 +25,25 @@ public sealed class RecordLeaseTests
     }
 
     [Fact]
+    public void Text_arrays_are_handed_out_again_only_in_a_later_use_of_the_lease()
+    {
+        var pool = new RecordPool();
+        var lease = pool.Take();
+        var generation = lease.Generation;
+        var a = lease.RentChars(100);
+        var b = lease.RentChars(100);
+        b.Should().NotBeSameAs(a, "within one use every array is new");
+        lease.Release();
+
+        var again = pool.Take();
+        again.Should().BeSameAs(lease);
+        again.Generation.Should().NotBe(generation, "the decoder tells a new use of the same lease by it");
+        again.RentChars(50).Should().BeSameAs(a);
+        again.RentChars(200).Should().NotBeSameAs(b, "too small for what is asked: replaced");
+        again.RentChars(10).Length.Should().BeGreaterThanOrEqualTo(10);
+    }
+
+    [Fact]
     public void A_returned_lease_keeps_no_field_alive_and_hands_out_empty_records()
     {
         var pool = new RecordPool();

@@ -430,7 +430,8 @@ public sealed class ReplayerTests : IDisposable
 
         result.Status.Should().Be(ReplayStatus.Completed);
         backend.Ns.Should().Equal(Enumerable.Range(0, 5000).Select(i => (long)i), "each record as it was when written");
-        backend.ChangedBeforeFlush.Should().Be(0, "no record is decoded into again before the flush that covers it");
+        backend.Texts.Should().Equal(Enumerable.Range(0, 5000).Select(i => RescueFileBuilder.PlainEntry(i).ToString()), "text included");
+        backend.ChangedBeforeFlush.Should().Be(0, "no record, and no text its values slice, is decoded into again before the flush that covers it");
         backend.Distinct.Should().BeLessThan(5000, "records of flushed chunks are filled again (a file's worth of records is not allocated)");
     }
 
@@ -494,7 +495,7 @@ public sealed class ReplayerTests : IDisposable
     /// </summary>
     private sealed class ReferenceKeepingBackend : ISinkBackend
     {
-        private readonly List<(Record Record, long N)> _sinceFlush = [];
+        private readonly List<(Record Record, string Seen)> _sinceFlush = [];
         private readonly HashSet<Record> _seen = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>The next write hangs until this completes.</summary>
@@ -502,6 +503,9 @@ public sealed class ReplayerTests : IDisposable
 
         /// <summary>The <c>n</c> of each record as it was written.</summary>
         public List<long> Ns { get; } = [];
+
+        /// <summary>Each record's fields as text, as it was written.</summary>
+        public List<string> Texts { get; } = [];
 
         /// <summary>How many distinct record objects were written.</summary>
         public int Distinct => _seen.Count;
@@ -512,9 +516,10 @@ public sealed class ReplayerTests : IDisposable
         {
             foreach (var record in batch)
             {
-                _sinceFlush.Add((record, N(record)));
+                _sinceFlush.Add((record, record.ToString()));
                 _seen.Add(record);
                 Ns.Add(N(record));
+                Texts.Add(record.ToString());
             }
 
             var hang = HangNextWrite;
@@ -524,7 +529,7 @@ public sealed class ReplayerTests : IDisposable
 
         public ValueTask FlushAsync(CancellationToken cancellationToken)
         {
-            ChangedBeforeFlush += _sinceFlush.Count(e => N(e.Record) != e.N);
+            ChangedBeforeFlush += _sinceFlush.Count(e => e.Record.ToString() != e.Seen);
             _sinceFlush.Clear();
             return ValueTask.CompletedTask;
         }

@@ -387,4 +387,34 @@ public class RescuePlainDecoderTests
         RescueEntryCodec.Encode(record, buffer);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+    [Fact]
+    public void Text_decoded_into_a_lease_stays_intact_until_released_even_when_the_same_lease_is_taken_again()
+    {
+        // The text of a lease's records lives in char arrays of that lease, handed out again in its next
+        // use; a decoder that kept writing into the old array would overwrite the new records' text.
+        var pool = new RecordPool();
+        var first = pool.Take();
+        Decode(first, 0, 10);
+        first.Release();
+        var again = pool.Take();
+        again.Should().BeSameAs(first);
+
+        var records = Decode(again, 100, 100); // ~100 K chars: more than one array
+
+        records.Select(r => r.Find("msg")!.Value.Value.Text.ToString())
+            .Should().Equal(Enumerable.Range(100, 100).Select(Message));
+
+        static List<Record> Decode(RecordLease lease, int from, int count) =>
+            [.. Enumerable.Range(from, count).Select(i =>
+            {
+                var record = new Record();
+                record.Add("msg", Value.String(Message(i)));
+                using var buffer = new PooledByteBuffer();
+                RescueEntryCodec.Encode(record, buffer);
+                RescueEntryCodec.TryDecode(buffer.WrittenSpan, lease, out var decoded, out _).Should().BeTrue();
+                return decoded!;
+            })];
+
+        static string Message(int i) => $"{i}:" + new string((char)('a' + (i % 26)), 1000);
+    }
 }
