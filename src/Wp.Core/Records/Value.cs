@@ -121,9 +121,6 @@ internal readonly struct Value : IEquatable<Value>
 
     public long AsInt => Bits;
 
-    /// <summary>True for a string made by <see cref="PlainString"/>: nothing in it needs escaping. Not part of equality.</summary>
-    public bool IsPlainText => _plain;
-
     public double AsFloat => BitConverter.Int64BitsToDouble(Bits);
 
     public bool AsBool => Bits != 0;
@@ -144,6 +141,9 @@ internal readonly struct Value : IEquatable<Value>
         char[] a => a.AsSpan(TextStart, TextLength),
         _ => default,
     };
+
+    /// <summary>True for a string made by <see cref="PlainString"/>: nothing in it needs escaping. Not part of equality.</summary>
+    public bool IsPlainText => _plain;
 
     public ReadOnlyMemory<char> TextMemory => _text switch
     {

@@ -12,8 +12,8 @@ internal sealed record RescueCandidate(string Path, RescueFileName Name)
 }
 
 /// <summary>
-/// Finds the rescue files to replay (SPEC §9.3): <c>&lt;rescue_root&gt;/*.dat</c> only — never
-/// <c>*.dat.lock</c> (open or orphaned, see <see cref="StaleLockAdopter"/>), never <c>recover.lock</c> —
+/// Finds the rescue files to replay (README "wprescue", docs/configuration.md "Rescue files"):
+/// <c>&lt;rescue_root&gt;/*.dat</c> only — never <c>*.dat.lock</c> (open or orphaned, see <see cref="StaleLockAdopter"/>), never <c>recover.lock</c> —
 /// ordered by the time then seq in their names, newest first unless <c>order = "oldest"</c>.
 /// </summary>
 /// <remarks>

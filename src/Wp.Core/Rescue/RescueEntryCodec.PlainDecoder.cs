@@ -94,7 +94,7 @@ internal static partial class RescueEntryCodec
             var decoded = TryDecodeFields(line, lease, slab, slabStart, out record);
             if (slab.Length > SlabChars)
             {
-                // Made for one long entry: its record keeps it, this thread does not.
+                // Made for one long entry: its record (and its lease, if any) keeps it, this thread does not.
                 (_slab, _slabUsed) = ([], 0);
             }
 

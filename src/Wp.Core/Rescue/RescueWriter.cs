@@ -3,8 +3,8 @@ using Wp.Core.Records;
 namespace Wp.Core.Rescue;
 
 /// <summary>
-/// Writes one sink's diverted records to rescue files (SPEC §8.2). A file is opened as
-/// <c>&lt;root&gt;/&lt;sink&gt;-&lt;time&gt;[-seq].dat.lock</c> and held under an exclusive lock while open; it is
+/// Writes one sink's diverted records to rescue files (docs/configuration.md "Rescue files"). A file
+/// is opened as <c>&lt;root&gt;/&lt;sink&gt;-&lt;time&gt;[-seq].dat.lock</c> and held under an exclusive lock while open; it is
 /// sealed (flush, fsync, rename to <c>.dat</c>, fsync the folder) by <see cref="Seal"/>, by
 /// <see cref="Dispose"/>, and after a batch that takes it past <c>maxFileBytes</c>. The next
 /// <see cref="Write"/> after a seal opens a new file.
@@ -167,7 +167,7 @@ internal sealed class RescueWriter : IDisposable
         }
 
         CurrentFileBytes += _buffer.Length;
-        _writeBehind.Written(_stream.SafeFileHandle, CurrentFileBytes);
+        _writeBehind.Written(_stream, CurrentFileBytes);
         CurrentFileRecords += batch.Count;
         RecordsWritten += batch.Count;
         if (_buffer.Length > 1024 * 1024)

@@ -12,7 +12,7 @@ public sealed class WriteBehindTests
     {
         var requests = new List<(long Offset, long Count)>();
         var behind = new WriteBehind((_, offset, count) => requests.Add((offset, count)));
-        using var file = File.OpenHandle(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        using var file = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
 
         behind.Written(file, MiB / 2);
         requests.Should().BeEmpty("half a mebibyte is left for the OS and the closing fsync");
@@ -28,7 +28,7 @@ public sealed class WriteBehindTests
     {
         var requests = new List<(long Offset, long Count)>();
         var behind = new WriteBehind((_, offset, count) => requests.Add((offset, count)));
-        using var file = File.OpenHandle(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        using var file = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         behind.Written(file, 2 * MiB);
 
         behind.Written(file, 4096); // the next rescue file

@@ -120,7 +120,7 @@ internal sealed class FileSinkBackend : ISinkBackend
             stream.Unlock(0, long.MaxValue);
         }
 
-        _writeBehind.Written(stream.SafeFileHandle, start + byteCount);
+        _writeBehind.Written(stream, start + byteCount);
         Interlocked.Add(ref _linesWritten, batch.Count);
     }
 
