@@ -84,16 +84,19 @@ public sealed class RecordLeaseTests
     }
 
     [Fact]
-    public void The_pool_keeps_a_bounded_number_of_idle_leases()
+    public void The_pool_keeps_every_lease_and_makes_one_only_when_none_is_idle()
     {
         var pool = new RecordPool();
-        var leases = Enumerable.Range(0, RecordPool.MaxIdle + 5).Select(_ => pool.Take()).ToList();
+        var leases = Enumerable.Range(0, 300).Select(_ => pool.Take()).ToList();
         foreach (var lease in leases)
         {
             lease.Release();
         }
 
-        pool.IdleCount.Should().Be(RecordPool.MaxIdle);
+        pool.IdleCount.Should().Be(300);
+        var again = Enumerable.Range(0, 300).Select(_ => pool.Take()).ToList();
+        again.Should().OnlyContain(lease => leases.Contains(lease)).And.OnlyHaveUniqueItems();
+        pool.IdleCount.Should().Be(0);
     }
 
     private static Record Filled(RecordLease lease, string text)
