@@ -10,6 +10,8 @@
 #   wp      wparse batch (read + WPL parse + OML + typed rows) into the table, create_table = true,
 #           with the default batch_size (1024) and with batch_size = BULK_BATCH (each batch is one
 #           statement, whose fixed server cost a bigger batch spreads: a bulk load's setting)
+#           and once more with batch_size = BULK_BATCH and a 64 MiB young generation
+#           (DOTNET_GCgen0size=4000000, the bulk-load setting of docs/configuration.md)
 #   loader  psql \copy FROM CSV | LOAD DATA LOCAL INFILE | clickhouse-client INSERT FORMAT CSV,
 #           of the same rows (already split into columns: the loader does no parsing)
 #   replay  wprescue batch of 10^5 rescue entries into PostgreSQL (wparse ran with the server down),
@@ -101,20 +103,28 @@ WCH="$(workroot ch clickhouse_sink "http://127.0.0.1:$CH_PORT")"
 WPGB="$(workroot pg-bulk postgres_sink "127.0.0.1:$PG_PORT" "$BULK_BATCH")"
 WMYB="$(workroot my-bulk mysql_sink "127.0.0.1:$MY_PORT" "$BULK_BATCH")"
 WCHB="$(workroot ch-bulk clickhouse_sink "http://127.0.0.1:$CH_PORT" "$BULK_BATCH")"
+# The same bulk loads with the young generation docs/configuration.md advises for them (work roots named *-bulkgc).
+WPGG="$(workroot pg-bulkgc postgres_sink "127.0.0.1:$PG_PORT" "$BULK_BATCH")"
+WMYG="$(workroot my-bulkgc mysql_sink "127.0.0.1:$MY_PORT" "$BULK_BATCH")"
+WCHG="$(workroot ch-bulkgc clickhouse_sink "http://127.0.0.1:$CH_PORT" "$BULK_BATCH")"
+BULK_GC="DOTNET_GCgen0size=4000000"
 # Create each table once through wp (create_table), so the loader fills the very same table.
 for w in "$WPG" "$WMY" "$WCH"; do (cd "$w" && wparse batch --max-line 10 >/dev/null 2>&1 || true); done
 COLS="sip, time_clf, http_request, http_status, digit, chars, http_agent, wp_src_key"
 
 timed() { local s e; s=$(now); "$@" >/dev/null 2>>"$T/errors.log"; e=$(now); awk -v s="$s" -v e="$e" -v n="$ROWS" 'BEGIN { printf "%.0f\n", n / (e - s) }'; }
 # Peak RSS (KiB) of every wparse run of a work root is appended to <work root>.rss.
-wp_run() { (cd "$1" && rm -rf data/rescue logs && /usr/bin/time -a -o "$1.rss" -f "%M" wparse batch --from-start); }
+wp_run() {
+  local gc=(); [[ "$1" == *-bulkgc ]] && gc=("$BULK_GC")
+  (cd "$1" && rm -rf data/rescue logs && env "${gc[@]}" /usr/bin/time -a -o "$1.rss" -f "%M" wparse batch --from-start)
+}
 peak_mib() { sort -n "$1.rss" | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }'; }
 declare -A R
 count_check() { # NAME ACTUAL
   [ "$2" = "$ROWS" ] || echo "bench: $1 wp rows $2 != $ROWS" >&2
 }
 for run in $(seq 1 "$RUNS"); do
-  for v in "" b; do # default batch_size, then BULK_BATCH
+  for v in "" b g; do # default batch_size, then BULK_BATCH, then BULK_BATCH with BULK_GC
     w="WPG${v^^}"; pg "TRUNCATE nginx"; R[pg_wp$v]+="$(timed wp_run "${!w}") "; count_check postgres "$(pg 'SELECT count(*) FROM nginx')"
     w="WMY${v^^}"; my "TRUNCATE nginx"; R[my_wp$v]+="$(timed wp_run "${!w}") "; count_check mariadb "$(my 'SELECT count(*) FROM nginx')"
     w="WCH${v^^}"; ch "TRUNCATE TABLE wp.nginx"; R[ch_wp$v]+="$(timed wp_run "${!w}") "; count_check clickhouse "$(ch 'SELECT count() FROM wp.nginx')"
@@ -148,14 +158,14 @@ done
 m() { echo "${R[$1]}" | tr ' ' '\n' | grep . | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
-echo "| database | wp rows/s, batch 1024 | wp rows/s, batch $BULK_BATCH | bulk loader | loader rows/s | wp / loader (1024) | wp / loader ($BULK_BATCH) | wp peak RSS MiB (1024 / $BULK_BATCH) |"
-echo "|---|---:|---:|---|---:|---:|---:|---:|"
-row() { # LABEL KEY LOADER WORKROOT BULK_WORKROOT
-  echo "| $1 | $(m "${2}_wp") | $(m "${2}_wpb") | $3 | $(m "${2}_ld") | $(ratio "$(m "${2}_wp")" "$(m "${2}_ld")") | $(ratio "$(m "${2}_wpb")" "$(m "${2}_ld")") | $(peak_mib "$4") / $(peak_mib "$5") |"
+echo "| database | wp rows/s, batch 1024 | wp rows/s, batch $BULK_BATCH | … with 64 MiB gen0 | bulk loader | loader rows/s | wp / loader (1024) | wp / loader ($BULK_BATCH) | … with 64 MiB gen0 | wp peak RSS MiB (1024 / $BULK_BATCH / 64 MiB gen0) |"
+echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+row() { # LABEL KEY LOADER WORKROOT BULK_WORKROOT BULK_GC_WORKROOT
+  echo "| $1 | $(m "${2}_wp") | $(m "${2}_wpb") | $(m "${2}_wpg") | $3 | $(m "${2}_ld") | $(ratio "$(m "${2}_wp")" "$(m "${2}_ld")") | $(ratio "$(m "${2}_wpb")" "$(m "${2}_ld")") | $(ratio "$(m "${2}_wpg")" "$(m "${2}_ld")") | $(peak_mib "$4") / $(peak_mib "$5") / $(peak_mib "$6") |"
 }
-row "PostgreSQL $(pg 'SHOW server_version' | cut -d' ' -f1)" pg 'psql \copy CSV' "$WPG" "$WPGB"
-row "MariaDB $(my 'SELECT VERSION()' | cut -d- -f1)" my 'LOAD DATA LOCAL INFILE' "$WMY" "$WMYB"
-row "ClickHouse $(ch 'SELECT version()')" ch 'clickhouse-client FORMAT CSV' "$WCH" "$WCHB"
+row "PostgreSQL $(pg 'SHOW server_version' | cut -d' ' -f1)" pg 'psql \copy CSV' "$WPG" "$WPGB" "$WPGG"
+row "MariaDB $(my 'SELECT VERSION()' | cut -d- -f1)" my 'LOAD DATA LOCAL INFILE' "$WMY" "$WMYB" "$WMYG"
+row "ClickHouse $(ch 'SELECT version()')" ch 'clickhouse-client FORMAT CSV' "$WCH" "$WCHB" "$WCHG"
 echo
 echo "replay: wprescue batch, $REPLAY_ROWS rescued rows into PostgreSQL: $(m replay) rows/s (batch 1000 = checkpoint_every_lines), $(m replayb) rows/s (batch and checkpoint $BULK_BATCH)"
 echo "($ROWS rows, median of $RUNS runs; wp = wparse batch reading and parsing the log lines, the loaders read pre-split CSV)"

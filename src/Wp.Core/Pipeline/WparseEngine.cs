@@ -151,8 +151,8 @@ internal sealed class WparseEngine
 
             stdout.Write(StatTable.Render("-- wparse total --", final));
             stdout.Write(SinkLedger.Render("-- wparse sinks: routed = written + to rescue + to error + not stored --", topology.Workers.OrderBy(w => w.IsInfra).Select(w => w.Ledger()).ToList()));
-            log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}",
-                parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
+            log.Information("wparse end: {Lines} lines, {Miss} miss, {Blank} blank{Signal}; {Gc}",
+                parseCounters.Lines, parseCounters.Miss, parseCounters.Blank, stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty, GcSummary.Describe());
 
             foreach (var fatal in topology.Workers.Where(w => w.Fatal is not null))
             {

@@ -194,14 +194,15 @@ internal sealed class RecoveryEngine
 
             await _stdout.WriteAsync(StatTable.Render("-- wprescue total --", reporter.FinalTable()));
             _log.Information(
-                "recover end: {Files} files replayed, {Entries} records, {Blank} blank and {Bad} bad lines skipped, {Torn} torn tails dropped, {Failures} attempts stopped by a failing target{Signal:l}",
+                "recover end: {Files} files replayed, {Entries} records, {Blank} blank and {Bad} bad lines skipped, {Torn} torn tails dropped, {Failures} attempts stopped by a failing target{Signal:l}; {Gc:l}",
                 _counters.FilesDone,
                 _counters.ReplayedEntries,
                 _counters.Blank,
                 _counters.Bad,
                 _adopter.TornLinesDropped,
                 _counters.TargetFailures,
-                stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty);
+                stop.IsCancellationRequested ? " (stopped by signal)" : string.Empty,
+                GcSummary.Describe());
             _log.Information("recover end");
             return code;
         }
