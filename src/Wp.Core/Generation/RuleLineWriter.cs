@@ -124,11 +124,12 @@ internal sealed class RuleLineWriter(WplRule rule, IReadOnlyList<FieldSlot> slot
         WplMiss miss;
         try
         {
-            ok = Rule.TryMatch(line, start, end, scratch, out var text, out stop, out miss);
-            if (ok && !ReferenceEquals(text, line))
+            var chars = line.ToCharArray();
+            ok = Rule.TryMatch(chars, chars.Length, start, end, scratch, out var text, out stop, out miss);
+            if (ok && !ReferenceEquals(text, chars))
             {
                 // A preprocessed rule: the leftover is measured in the decoded text.
-                line = text;
+                line = new string(text);
                 end = text.Length;
             }
         }

@@ -35,7 +35,7 @@ internal sealed class ParseWorker
         await foreach (var batch in input.ReadAllAsync())
         {
             var chunks = new List<Record>?[_plan.OutletCount];
-            var lease = _records.Take();
+            var lease = batch.Lease ?? _records.Take(); // either way this worker holds the lease's first hold
             var tally = Parse(batch, chunks, lease);
             _counters.Add(tally);
             for (var i = 0; i < chunks.Length; i++)
@@ -59,14 +59,18 @@ internal sealed class ParseWorker
         var sourceKey = Value.String(batch.SourceKey);
         for (var i = 0; i < batch.Count; i++)
         {
-            var line = batch.Lines[i];
-            if (string.IsNullOrWhiteSpace(line))
+            if (!batch.TryGetChars(i, out var chars, out var length))
+            {
+                (chars, length) = TextOf(batch.Lines[i], lease);
+            }
+
+            if (chars.AsSpan(0, length).IsWhiteSpace())
             {
                 tally.Blank++;
                 continue;
             }
 
-            var match = _rules.Match(line, lease);
+            var match = _rules.Match(chars, length, lease);
             if (match.Rule is not { } rule || match.Record is not { } record)
             {
                 // The miss record keeps the raw line and says which rule came closest and why (docs/wpl.md).
@@ -76,6 +80,7 @@ internal sealed class ParseWorker
                     tally.MissPerRule[_plan.For(closest).RuleIndex]++;
                 }
 
+                var line = new string(chars, 0, length);
                 Add(chunks, _plan.Miss, Record.FromRaw(match.MissReason is { } reason ? line + " wp_miss: " + reason : line));
                 continue;
             }
@@ -107,6 +112,19 @@ internal sealed class ParseWorker
         }
 
         return tally;
+    }
+
+    /// <summary>
+    /// A string line (from a source that makes strings) copied into a char array of the batch's lease,
+    /// as the file source decodes its lines: the records' text then never refers to a young string
+    /// that a sink's waiting batch would keep alive into the GC's older generations.
+    /// </summary>
+    private static (char[] Chars, int Length) TextOf(string? line, RecordLease lease)
+    {
+        line ??= string.Empty;
+        var chars = lease.RentLine(line.Length);
+        line.CopyTo(chars);
+        return (chars, line.Length);
     }
 
     /// <summary>Fields the source attached to the line (a syslog header's) go on every record made from it.</summary>

@@ -76,7 +76,8 @@ internal sealed class WparseEngine
             var budget = new LineBudget(_options.MaxLines);
             var positions = engine.PosRoot is { } posRoot ? new PositionStore(posRoot) : null;
             var sourceLog = logger.ForContext("SourceContext", "ctrl");
-            var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart);
+            var records = new RecordPool();
+            var sourceRun = new SourceRun(_options.Follow, limiter, budget, _time, sourceLog, positions, _options.FromStart, records);
             foreach (var source in config.Sources.Where(s => s.Enable))
             {
                 sources.Add(_wrapSource(source.Provider.Create(source.Key, source.Settings, sourceRun)));
@@ -99,7 +100,6 @@ internal sealed class WparseEngine
             }
 
             var lineReader = lines.Reader;
-            var records = new RecordPool();
             for (var i = 0; i < Math.Max(1, parseWorkers); i++)
             {
                 parseTasks.Add(Task.Run(() => new ParseWorker(rules, plan, parseCounters, records).RunAsync(lineReader), CancellationToken.None));

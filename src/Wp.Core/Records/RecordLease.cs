@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 
 namespace Wp.Core.Records;
 
@@ -79,6 +80,20 @@ internal sealed class RecordLease
         _charsRented++;
         return chars;
     }
+
+    /// <summary>
+    /// A char array for a line of up to <paramref name="chars"/> chars, which the line's records will
+    /// slice: rented (<see cref="RentChars"/>, the size rounded up to a power of two so that a slot is
+    /// rarely replaced by a bigger one) up to <see cref="MaxPooledLineChars"/>; a longer line gets an
+    /// array of its own, so a rare huge line does not stay pooled.
+    /// </summary>
+    public char[] RentLine(int chars) =>
+        chars > MaxPooledLineChars ? new char[chars] : RentChars((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(chars, MinPooledLineChars)));
+
+    /// <summary>The longest line whose chars are pooled (<see cref="RentLine"/>).</summary>
+    public const int MaxPooledLineChars = 64 * 1024;
+
+    private const int MinPooledLineChars = 64;
 
     /// <summary>A record rented from <paramref name="lease"/>, or a new one when there is no lease.</summary>
     public static Record RentOrNew(RecordLease? lease, int capacity) => lease?.Rent(capacity) ?? new Record(capacity);

@@ -46,13 +46,14 @@ internal readonly struct Value : IEquatable<Value>
     {
         _kind = kind;
         _offset = 0;
-        if (MemoryMarshal.TryGetString(text, out var str, out var start, out var length))
-        {
-            _text = str;
-        }
-        else if (MemoryMarshal.TryGetArray(text, out var segment))
+        int start, length;
+        if (MemoryMarshal.TryGetArray(text, out var segment)) // parsed lines are char arrays (LineBatch)
         {
             (_text, start, length) = (segment.Array, segment.Offset, segment.Count);
+        }
+        else if (MemoryMarshal.TryGetString(text, out var str, out start, out length))
+        {
+            _text = str;
         }
         else
         {

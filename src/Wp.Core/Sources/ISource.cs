@@ -23,5 +23,6 @@ internal interface ISource
 /// <param name="Log">Where sources log (positions, connections, drops, cut frames).</param>
 /// <param name="Positions">Where file sources keep their read positions (null: <c>pos_root</c> off).</param>
 /// <param name="FromStart"><c>--from-start</c>: file sources ignore saved positions.</param>
+/// <param name="Records">The run's record pool: file sources decode their lines into its leases (<see cref="LineBatch"/>); null: string lines.</param>
 internal sealed record SourceRun(
-    bool Follow, Timing.SpeedLimiter Limiter, LineBudget Budget, TimeProvider Time, Serilog.ILogger Log, Files.PositionStore? Positions = null, bool FromStart = false);
+    bool Follow, Timing.SpeedLimiter Limiter, LineBudget Budget, TimeProvider Time, Serilog.ILogger Log, Files.PositionStore? Positions = null, bool FromStart = false, Records.RecordPool? Records = null);

@@ -3,7 +3,13 @@ using Wp.Core.Sources.Acks;
 
 namespace Wp.Core.Sources;
 
-/// <summary>A run of lines read from one source: the unit that moves from the reader to the parse workers.</summary>
+/// <summary>
+/// A run of lines read from one source: the unit that moves from the reader to the parse workers.
+/// Lines are strings, or — from a reader given a record pool (the file source) — char arrays of the
+/// batch's <see cref="Lease"/>, which the parse worker fills with the lines' records: a line then
+/// costs no allocation, and its text is reused with its records instead of aging in the GC's older
+/// generations while a sink's batch waits for its commit.
+/// </summary>
 internal sealed class LineBatch
 {
     /// <summary>Lines per batch of the file and network sources (a sink's chunk is at most this many records).</summary>
@@ -16,6 +22,8 @@ internal sealed class LineBatch
     public const int DefaultLines = 256;
 
     private Field[]?[]? _extra;
+    private readonly char[][]? _chars;
+    private readonly int[]? _lengths;
 
     public LineBatch(string sourceKey, int capacity, AckTicket? ack = null)
     {
@@ -23,6 +31,18 @@ internal sealed class LineBatch
         Lines = new string[capacity];
         Ack = ack;
     }
+
+    /// <summary>A batch of char-array lines of <paramref name="lease"/> (<see cref="Add(char[], int)"/>); it holds the lease's first hold.</summary>
+    public LineBatch(string sourceKey, int capacity, RecordLease lease)
+        : this(sourceKey, capacity)
+    {
+        Lease = lease;
+        _chars = new char[capacity][];
+        _lengths = new int[capacity];
+    }
+
+    /// <summary>The lease whose char arrays hold the lines and that the lines' records come from; null for string lines.</summary>
+    public RecordLease? Lease { get; }
 
     /// <summary>
     /// The batch's acknowledgement ticket, held once by whoever hands the batch on; the parse
@@ -33,7 +53,10 @@ internal sealed class LineBatch
 
     public string SourceKey { get; }
 
+    /// <summary>The string lines (null entries in a batch of char-array lines).</summary>
     public string[] Lines { get; }
+
+    public int Capacity => Lines.Length;
 
     public int Count { get; private set; }
 
@@ -43,6 +66,26 @@ internal sealed class LineBatch
     public Field[]? ExtraAt(int index) => _extra?[index];
 
     public void Add(string line) => Lines[Count++] = line;
+
+    /// <summary>Adds the line <c>chars[0..length)</c> (a batch made with a lease).</summary>
+    public void Add(char[] chars, int length)
+    {
+        _chars![Count] = chars;
+        _lengths![Count++] = length;
+    }
+
+    /// <summary>Line <paramref name="index"/> of a batch of char-array lines: <c>chars[0..length)</c>; false for a string line.</summary>
+    public bool TryGetChars(int index, out char[] chars, out int length)
+    {
+        if (_chars is null)
+        {
+            (chars, length) = ([], 0);
+            return false;
+        }
+
+        (chars, length) = (_chars[index], _lengths![index]);
+        return true;
+    }
 
     /// <summary>Adds a line whose records also carry <paramref name="extra"/> (null: none).</summary>
     public void Add(string line, Field[]? extra)

@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using Wp.Core.Records;
 
 namespace Wp.Core.Sources;
 
 /// <summary>
 /// Splits a byte stream into <c>\n</c>-terminated lines (a trailing <c>\r</c> is dropped) and
 /// decodes each as UTF-8, replacing invalid bytes with U+FFFD — bad input is counted, never fatal
-/// (SPEC §4). Works on one pooled buffer; the only allocation per line is the line's string.
+/// (docs/configuration.md, sources). Works on one pooled buffer; the only allocation per line is the
+/// line's string, or none when the line goes into a record lease's char array.
 /// </summary>
 internal sealed class LineReader : IDisposable
 {
@@ -41,13 +43,46 @@ internal sealed class LineReader : IDisposable
     /// </summary>
     public bool TryReadLine(bool takePartialAtEnd, out string line)
     {
+        if (!TryTakeLine(takePartialAtEnd, out var start, out var length))
+        {
+            line = string.Empty;
+            return false;
+        }
+
+        line = Encoding.UTF8.GetString(Checked(start, length));
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryReadLine(bool, out string)"/>, decoding the line into a char array of
+    /// <paramref name="lease"/> (reused with the lease's records, which slice it) instead of a new
+    /// string: <c>chars[0..length)</c> (<see cref="RecordLease.RentLine"/>).
+    /// </summary>
+    public bool TryReadLine(bool takePartialAtEnd, RecordLease lease, out char[] chars, out int length)
+    {
+        if (!TryTakeLine(takePartialAtEnd, out var start, out var count))
+        {
+            (chars, length) = ([], 0);
+            return false;
+        }
+
+        var bytes = Checked(start, count);
+        chars = lease.RentLine(Encoding.UTF8.GetMaxCharCount(bytes.Length));
+        length = Encoding.UTF8.GetChars(bytes, chars);
+        return true;
+    }
+
+    // Finds the next line's bytes (without its \n) and consumes them; they stay in the buffer until the next read.
+    private bool TryTakeLine(bool takePartialAtEnd, out int start, out int length)
+    {
         while (true)
         {
+            start = _start;
             var pending = _buffer.AsSpan(_start, _end - _start);
             var newline = pending.IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                line = Decode(pending[..newline]);
+                length = newline;
                 Consume(newline + 1);
                 return true;
             }
@@ -55,21 +90,21 @@ internal sealed class LineReader : IDisposable
             if (pending.Length >= MaxLineBytes)
             {
                 OversizedLines++;
-                line = Decode(pending);
-                Consume(pending.Length);
+                length = pending.Length;
+                Consume(length);
                 return true;
             }
 
             if (Fill() == 0)
             {
-                if (takePartialAtEnd && _end > _start)
+                start = _start;
+                length = _end - _start;
+                if (takePartialAtEnd && length > 0)
                 {
-                    line = Decode(_buffer.AsSpan(_start, _end - _start));
-                    Consume(_end - _start);
+                    Consume(length);
                     return true;
                 }
 
-                line = string.Empty;
                 return false;
             }
         }
@@ -115,8 +150,10 @@ internal sealed class LineReader : IDisposable
         return read;
     }
 
-    private string Decode(ReadOnlySpan<byte> bytes)
+    // The line's bytes without a trailing \r; invalid UTF-8 is counted (decoding replaces it with U+FFFD).
+    private ReadOnlySpan<byte> Checked(int start, int length)
     {
+        var bytes = _buffer.AsSpan(start, length);
         if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
         {
             bytes = bytes[..^1];
@@ -127,6 +164,6 @@ internal sealed class LineReader : IDisposable
             InvalidUtf8Lines++;
         }
 
-        return Encoding.UTF8.GetString(bytes);
+        return bytes;
     }
 }

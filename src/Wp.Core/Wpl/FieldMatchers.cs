@@ -64,10 +64,10 @@ internal abstract class FieldMatcher
     /// <c>[pos, end)</c> is exactly the value's (inside quotes or brackets). Returns the position after
     /// the value, or -1. Never throws.
     /// </summary>
-    public abstract int Parse(string line, int pos, int end, bool enclosed, List<Field> output);
+    public abstract int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output);
 
     /// <summary>End of a plain token: the next separator char, or the end of the scope.</summary>
-    protected int TokenEnd(string line, int pos, int end, bool enclosed)
+    protected int TokenEnd(char[] line, int pos, int end, bool enclosed)
     {
         if (enclosed || Separator.Kind == WplSeparatorKind.RestOfLine)
         {
@@ -146,7 +146,7 @@ internal sealed record WplFieldPipe(WplFunction? Function, WplSequence? Split);
 internal sealed class TokenMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
     : FieldMatcher(spec, separator, endsGroup)
 {
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         int start = pos, stop;
         if (!enclosed && pos < end && line[pos] == '"')
@@ -186,7 +186,7 @@ internal sealed class TokenMatcher(WplFieldSpec spec, WplSeparator separator, bo
 internal sealed class ArrayMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
     : FieldMatcher(spec, separator, endsGroup)
 {
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         if (pos >= end || line[pos] != '[')
         {
@@ -213,7 +213,7 @@ internal sealed class ArrayMatcher(WplFieldSpec spec, WplSeparator separator, bo
             }
             else if (c is ']' or '}' && --depth == 0)
             {
-                output.Add(new Field(Name, Value.String(line.AsMemory(pos, i + 1 - pos))));
+                output.Add(new Field(Name, Value.String(line, pos, i + 1 - pos)));
                 return i + 1;
             }
         }
@@ -226,14 +226,14 @@ internal sealed class ArrayMatcher(WplFieldSpec spec, WplSeparator separator, bo
 internal sealed class BadJsonMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
     : FieldMatcher(spec, separator, endsGroup)
 {
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         if (pos >= end || IsJson(line.AsSpan(pos, end - pos)))
         {
             return -1;
         }
 
-        output.Add(new Field(Name, Value.String(line.AsMemory(pos, end - pos))));
+        output.Add(new Field(Name, Value.String(line, pos, end - pos)));
         return end;
     }
 
@@ -255,7 +255,7 @@ internal sealed class BadJsonMatcher(WplFieldSpec spec, WplSeparator separator, 
 internal sealed class ScalarMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
     : FieldMatcher(spec, separator, endsGroup)
 {
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         var s = line.AsSpan(pos, end - pos);
         int n;
@@ -280,11 +280,11 @@ internal sealed class ScalarMatcher(WplFieldSpec spec, WplSeparator separator, b
                 break;
             case WplType.Sn:
                 n = WplScan.Sn(s);
-                value = Value.String(line.AsMemory(pos, n));
+                value = Value.String(line, pos, n);
                 break;
             case WplType.Ip:
                 n = WplScan.Ip(s);
-                value = Value.Ip(line.AsMemory(pos, n));
+                value = Value.Ip(line, pos, n);
                 break;
             case WplType.Time:
                 n = WplScan.Time(s, out var t, out var to);
@@ -317,7 +317,7 @@ internal sealed class ScalarMatcher(WplFieldSpec spec, WplSeparator separator, b
                 break;
             case WplType.Domain or WplType.Email or WplType.Url or WplType.IpNet or WplType.HttpMethod or WplType.IdCard or WplType.MobilePhone:
                 n = WplScan.Shape(Spec.Type, s);
-                value = Value.String(line.AsMemory(pos, n));
+                value = Value.String(line, pos, n);
                 break;
             default:
                 return -1;
@@ -337,7 +337,7 @@ internal sealed class ScalarMatcher(WplFieldSpec spec, WplSeparator separator, b
 internal sealed class CharsMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup, bool ignore)
     : FieldMatcher(spec, separator, endsGroup)
 {
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         if (!enclosed && pos < end && line[pos] == '"')
         {
@@ -363,22 +363,22 @@ internal sealed class CharsMatcher(WplFieldSpec spec, WplSeparator separator, bo
 
         if (!ignore)
         {
-            output.Add(new Field(Name, Value.String(line.AsMemory(pos, stop - pos))));
+            output.Add(new Field(Name, Value.String(line, pos, stop - pos)));
         }
 
         return stop;
     }
 
     /// <summary>The content of a quoted string; escapes (<c>\"</c>, <c>\\</c>) decoded only when present.</summary>
-    public static Value Quoted(string line, int start, int length, bool escaped) =>
-        escaped ? Value.String(WplScan.Unescape(line.AsSpan(start, length))) : Value.String(line.AsMemory(start, length));
+    public static Value Quoted(char[] line, int start, int length, bool escaped) =>
+        escaped ? Value.String(WplScan.Unescape(line.AsSpan(start, length))) : Value.String(line, start, length);
 }
 
 /// <summary><c>http/agent</c>: a product/version start, then the rest of the scope.</summary>
 internal sealed class HttpAgentMatcher(WplFieldSpec spec, WplSeparator separator, bool endsGroup)
     : FieldMatcher(spec, separator, endsGroup)
 {
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         var stop = end;
         while (stop > pos && line[stop - 1] is ' ' or '\t')
@@ -391,7 +391,7 @@ internal sealed class HttpAgentMatcher(WplFieldSpec spec, WplSeparator separator
             return -1;
         }
 
-        output.Add(new Field(Name, Value.String(line.AsMemory(pos, stop - pos))));
+        output.Add(new Field(Name, Value.String(line, pos, stop - pos)));
         return end;
     }
 }
@@ -402,7 +402,7 @@ internal sealed class SymbolMatcher(WplFieldSpec spec, WplSeparator separator, b
 {
     private readonly string _text = spec.SymbolText!;
 
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         if (!line.AsSpan(pos, end - pos).StartsWith(_text, StringComparison.Ordinal))
         {
@@ -414,7 +414,7 @@ internal sealed class SymbolMatcher(WplFieldSpec spec, WplSeparator separator, b
             return pos;
         }
 
-        output.Add(new Field(Name, Value.String(line.AsMemory(pos, _text.Length))));
+        output.Add(new Field(Name, Value.String(line, pos, _text.Length)));
         return pos + _text.Length;
     }
 }
@@ -425,7 +425,7 @@ internal sealed class KvMatcher(WplFieldSpec spec, WplSeparator separator, bool 
 {
     private readonly WplSubfieldSpec? _only = spec.Subfields.Count == 1 ? spec.Subfields[0] : null;
 
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         var keyEnd = KeyEnd(line, pos, end);
         if (keyEnd < 0)
@@ -467,7 +467,7 @@ internal sealed class KvMatcher(WplFieldSpec spec, WplSeparator separator, bool 
         else
         {
             next = TokenEnd(line, v, end, enclosed);
-            value = Value.String(line.AsMemory(v, next - v));
+            value = Value.String(line, v, next - v);
         }
 
         if (_only is { Untyped: false } && _only.Type is not (WplType.Chars or WplType.Auto))
@@ -489,7 +489,7 @@ internal sealed class KvMatcher(WplFieldSpec spec, WplSeparator separator, bool 
     }
 
     /// <summary>Index of the '=' or ':' after a non-empty key at <paramref name="pos"/>, or -1.</summary>
-    public static int KeyEnd(string line, int pos, int end)
+    public static int KeyEnd(ReadOnlySpan<char> line, int pos, int end)
     {
         var i = pos;
         while (i < end && WplParser.IsKeyChar(line[i]))
@@ -538,7 +538,7 @@ internal sealed class KvPairsMatcher : FieldMatcher
 
     private bool IsPairGap(char c) => c is ' ' or '\t' or ',' or ';' || Separator.Matches(c);
 
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         var pairs = 0;
         var i = pos;

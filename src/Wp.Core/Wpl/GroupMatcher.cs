@@ -29,7 +29,7 @@ internal sealed class GroupMatcher : FieldMatcher
 
     public override bool MatchesEmpty => _meta is WplGroupMeta.Opt or WplGroupMeta.Not;
 
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         var mark = output.Count;
         switch (_meta)

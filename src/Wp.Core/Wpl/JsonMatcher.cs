@@ -49,7 +49,7 @@ internal sealed class JsonMatcher : FieldMatcher
 
     public override int FieldEstimate => 8;
 
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         if (pos >= end || (line[pos] != '{' && line[pos] != '['))
         {
@@ -110,9 +110,9 @@ internal sealed class JsonMatcher : FieldMatcher
         return i;
     }
 
-    private ref struct State(string line, int end, List<Field> output)
+    private ref struct State(char[] line, int end, List<Field> output)
     {
-        public readonly string Line = line;
+        public readonly char[] Line = line;
         public readonly int End = end;
         public readonly List<Field> Output = output;
         public int SymbolsSeen;
@@ -237,7 +237,7 @@ internal sealed class JsonMatcher : FieldMatcher
                 return false;
             }
 
-            value = escaped ? Value.String(WplScan.UnescapeJson(line.AsSpan(i + 1, close))) : Value.String(line.AsMemory(i + 1, close));
+            value = escaped ? Value.String(WplScan.UnescapeJson(line.AsSpan(i + 1, close))) : Value.String(line, i + 1, close);
             i += close + 2;
         }
         else if (c == 'n' && line.AsSpan(i, st.End - i).StartsWith("null", StringComparison.Ordinal))

@@ -46,16 +46,17 @@ internal sealed class WplRule
     internal int FieldEstimate { get; }
 
     /// <summary>
-    /// Matches <c>line[start..end)</c> (already trimmed). On success <paramref name="stop"/> is where the
-    /// leftover starts in <paramref name="text"/> (the line, or the preprocessed text when the rule has
-    /// steps); on failure <paramref name="miss"/> says where and why. Never throws.
+    /// Matches <c>line[start..end)</c> (already trimmed) of the line <c>line[0..length)</c>. On success
+    /// <paramref name="stop"/> is where the leftover starts in <paramref name="text"/> (the line, or the
+    /// preprocessed text when the rule has steps: an array of exactly that text); on failure
+    /// <paramref name="miss"/> says where and why. Never throws.
     /// </summary>
-    internal bool TryMatch(string line, int start, int end, List<Field> output, out string text, out int stop, out WplMiss miss)
+    internal bool TryMatch(char[] line, int length, int start, int end, List<Field> output, out char[] text, out int stop, out WplMiss miss)
     {
         text = line;
         if (_preproc.Length > 0)
         {
-            string? current = line[start..end];
+            string? current = new(line, start, end - start);
             foreach (var step in _preproc)
             {
                 current = WplPreproc.Apply(step, current);
@@ -67,7 +68,7 @@ internal sealed class WplRule
                 }
             }
 
-            text = current;
+            text = current.ToCharArray();
             start = 0;
             end = current.Length;
             while (start < end && char.IsWhiteSpace(text[start]))
@@ -88,7 +89,7 @@ internal sealed class WplRule
 
         if (Annotation.CopyRaw is { } raw)
         {
-            output.Add(new Field(raw, Value.String(line)));
+            output.Add(new Field(raw, Value.String(line, 0, length)));
         }
 
         if (_tags.Length > 0)
@@ -166,7 +167,7 @@ internal sealed class WplSequence
     internal int FieldEstimate { get; }
 
     /// <summary>Matches the fields in order; see <see cref="WplRule.TryMatch"/>. Never throws.</summary>
-    internal bool Match(string line, int start, int end, List<Field> output, out int stop, out WplMiss miss)
+    internal bool Match(char[] line, int start, int end, List<Field> output, out int stop, out WplMiss miss)
     {
         var pos = start;
         stop = start;
@@ -214,7 +215,7 @@ internal sealed class WplSequence
     }
 
     /// <summary>One field: its value, its pipes, then its separator. Returns the next position or -1.</summary>
-    private static int MatchOne(FieldMatcher f, string line, int pos, int end, List<Field> output, bool isLast, out WplMissKind kind, out int at)
+    private static int MatchOne(FieldMatcher f, char[] line, int pos, int end, List<Field> output, bool isLast, out WplMissKind kind, out int at)
     {
         at = pos;
         var mark = output.Count;
@@ -252,7 +253,7 @@ internal sealed class WplSequence
             {
                 // Quoted content with \" or \\: the value is parsed from the decoded text (one
                 // allocation, only for such lines); its slices point into that text.
-                var decoded = WplScan.Unescape(line.AsSpan(inner, close - inner));
+                var decoded = WplScan.Unescape(line.AsSpan(inner, close - inner)).ToCharArray();
                 parsed = EnclosedParse(f, decoded, 0, decoded.Length, output);
             }
             else
@@ -396,7 +397,7 @@ internal sealed class WplSequence
             }
 
             var v = output[active].Value;
-            var text = v.Kind == ValueKind.String ? v.TextMemory.ToString() : v.ToString();
+            var text = v.Kind == ValueKind.String ? v.Text.ToArray() : v.ToString().ToCharArray();
             var s = 0;
             var e = text.Length;
             while (s < e && char.IsWhiteSpace(text[s]))
@@ -418,7 +419,7 @@ internal sealed class WplSequence
         return true;
     }
 
-    private static bool EnclosedParse(FieldMatcher f, string text, int start, int end, List<Field> output)
+    private static bool EnclosedParse(FieldMatcher f, char[] text, int start, int end, List<Field> output)
     {
         var p = f.Parse(text, start, end, enclosed: true, output);
         while (p >= 0 && p < end && text[p] is ' ' or '\t')

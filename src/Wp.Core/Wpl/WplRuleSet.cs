@@ -108,10 +108,16 @@ internal sealed class WplRuleSet
     /// </summary>
     /// <param name="line">The line.</param>
     /// <param name="lease">Where the record comes from (reused from an earlier batch); null: a new record.</param>
-    public WplMatch Match(string line, RecordLease? lease = null)
+    public WplMatch Match(string line, RecordLease? lease = null) => Match(line.ToCharArray(), line.Length, lease);
+
+    /// <summary>
+    /// <see cref="Match(string, RecordLease?)"/> of the line <c>line[0..length)</c>. The record's text
+    /// values slice <paramref name="line"/>: the caller never changes those chars while the record is in use.
+    /// </summary>
+    public WplMatch Match(char[] line, int length, RecordLease? lease = null)
     {
         var start = 0;
-        var end = line.Length;
+        var end = length;
         while (start < end && char.IsWhiteSpace(line[start]))
         {
             start++;
@@ -133,7 +139,7 @@ internal sealed class WplRuleSet
         WplRule? closest = null;
         WplMiss closestMiss = default;
         var closestText = line;
-        var maxLeftover = (int)(line.Length * MaxResidueShare);
+        var maxLeftover = (int)(length * MaxResidueShare);
         foreach (var rule in _rules)
         {
             record ??= RecordLease.RentOrNew(lease, rule.FieldEstimate + AppendedFields);
@@ -145,7 +151,7 @@ internal sealed class WplRuleSet
             var text = line;
             try
             {
-                ok = rule.TryMatch(line, start, end, output, out text, out stop, out miss);
+                ok = rule.TryMatch(line, length, start, end, output, out text, out stop, out miss);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -191,7 +197,7 @@ internal sealed class WplRuleSet
         {
             Closest = closest,
             ClosestMiss = closestMiss,
-            ClosestText = closestText,
+            ClosestText = new string(closestText, 0, ReferenceEquals(closestText, line) ? length : closestText.Length),
         };
     }
 }

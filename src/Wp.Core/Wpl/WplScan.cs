@@ -770,11 +770,11 @@ internal static class WplScan
     }
 
     /// <summary>Builds the request value, collapsing runs of blanks to one space.</summary>
-    public static Value HttpRequestValue(string line, int start, int length, bool collapsed)
+    public static Value HttpRequestValue(char[] line, int start, int length, bool collapsed)
     {
         if (!collapsed)
         {
-            return Value.String(line.AsMemory(start, length));
+            return Value.String(line, start, length);
         }
 
         var sb = new System.Text.StringBuilder(length);

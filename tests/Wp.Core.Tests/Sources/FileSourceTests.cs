@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
+using Wp.Core.Records;
 using Wp.Core.Sources;
 using Wp.Core.Sources.Files;
 using Wp.Core.Tests.Support;
@@ -29,6 +30,37 @@ public sealed class FileSourceTests
 
         lines.Should().Equal(Enumerable.Range(0, 2500).Select(i => "line " + i));
         source.Counters.Lines.Should().Be(2500);
+    }
+
+    [Fact]
+    public async Task Given_a_record_pool_it_decodes_lines_into_each_batchs_lease()
+    {
+        using var dir = new TempDir();
+        var path = dir.Combine("in.dat");
+        await File.WriteAllLinesAsync(path, Enumerable.Range(0, 600).Select(i => "line " + i));
+        var output = Channel.CreateUnbounded<LineBatch>();
+        var pool = new RecordPool();
+        var source = new FileSource("src", path, new SpeedLimiter(0, TimeProvider.System), new LineBudget(0), TimeProvider.System, records: pool);
+
+        await source.RunAsync(output.Writer, follow: false, CancellationToken.None);
+        output.Writer.Complete();
+
+        var lines = new List<string>();
+        var leases = new List<RecordLease>();
+        await foreach (var batch in output.Reader.ReadAllAsync())
+        {
+            leases.Add(batch.Lease!);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch.TryGetChars(i, out var chars, out var length).Should().BeTrue();
+                batch.Lines[i].Should().BeNull("the line is only in the lease's chars");
+                lines.Add(new string(chars, 0, length));
+            }
+        }
+
+        lines.Should().Equal(Enumerable.Range(0, 600).Select(i => "line " + i));
+        leases.Should().HaveCount(3).And.OnlyHaveUniqueItems();
+        pool.IdleCount.Should().Be(1, "the batch left empty at the end of the file went back to the pool");
     }
 
     [Fact]

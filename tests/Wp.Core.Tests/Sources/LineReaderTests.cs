@@ -1,4 +1,5 @@
 using System.Text;
+using Wp.Core.Records;
 using Wp.Core.Sources;
 
 namespace Wp.Core.Tests.Sources;
@@ -65,6 +66,60 @@ public sealed class LineReaderTests
 
         first.Should().Be("first");
         second.Should().Be("second");
+    }
+
+    [Fact]
+    public void Lines_decoded_into_a_lease_are_the_lines_read_as_strings()
+    {
+        // CRLF, empty lines, invalid UTF-8, multi-byte chars, a line over the pooled size, a partial tail.
+        var bytes = new List<byte>();
+        var random = new Random(7);
+        for (var i = 0; i < 400; i++)
+        {
+            var line = new string((char)('a' + (i % 26)), random.Next(0, 300)) + (i % 7 == 0 ? "é漢\r" : string.Empty);
+            bytes.AddRange(Encoding.UTF8.GetBytes(line));
+            if (i % 50 == 0)
+            {
+                bytes.AddRange([0xC3, 0x28]);
+            }
+
+            bytes.Add((byte)'\n');
+        }
+
+        bytes.AddRange(Encoding.UTF8.GetBytes(new string('z', RecordLease.MaxPooledLineChars + 10) + "\ntail"));
+        using var asStrings = new LineReader(new MemoryStream([.. bytes]), bufferSize: 4096);
+        using var intoLease = new LineReader(new MemoryStream([.. bytes]), bufferSize: 4096);
+        var lease = new RecordPool().Take();
+
+        var count = 0;
+        while (asStrings.TryReadLine(true, out var expected))
+        {
+            intoLease.TryReadLine(true, lease, out var chars, out var length).Should().BeTrue();
+            new string(chars, 0, length).Should().Be(expected, $"line {count}");
+            count++;
+        }
+
+        intoLease.TryReadLine(true, lease, out _, out _).Should().BeFalse();
+        count.Should().Be(402);
+        intoLease.InvalidUtf8Lines.Should().Be(asStrings.InvalidUtf8Lines).And.Be(8);
+        intoLease.Position.Should().Be(asStrings.Position).And.Be(bytes.Count);
+        lease.Rented.Should().Be(0, "lines take char arrays, not records");
+    }
+
+    [Fact]
+    public void A_lease_hands_each_line_its_own_array_until_it_is_returned()
+    {
+        var pool = new RecordPool();
+        var lease = pool.Take();
+        using var reader = Reader("one\ntwo\n");
+
+        reader.TryReadLine(true, lease, out var first, out _);
+        reader.TryReadLine(true, lease, out var second, out _);
+        second.Should().NotBeSameAs(first, "the first line's records still slice its array");
+
+        lease.Release();
+        var again = pool.Take();
+        again.RentLine(3).Should().BeSameAs(first, "a returned lease reuses its arrays");
     }
 
     private static void Append(MemoryStream stream, string text)

@@ -17,7 +17,7 @@ internal sealed class ThrowingMatcher(FieldMatcher replaced) : FieldMatcher(repl
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public override int Parse(string line, int pos, int end, bool enclosed, List<Field> output)
+    public override int Parse(char[] line, int pos, int end, bool enclosed, List<Field> output)
     {
         Interlocked.Increment(ref _calls);
         throw new InvalidOperationException(Message);

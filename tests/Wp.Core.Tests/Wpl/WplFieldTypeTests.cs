@@ -59,12 +59,11 @@ public class WplFieldTypeTests
     [Fact]
     public void Chars_keeps_a_slice_of_the_line_when_nothing_is_escaped()
     {
-        const string line = "abc def";
-        var record = Parsed("(chars, chars)", line);
-        System.Runtime.InteropServices.MemoryMarshal.TryGetString(record[1].Value.TextMemory, out var text, out var start, out _)
-            .Should().BeTrue();
-        text.Should().BeSameAs(line);
-        start.Should().Be(4);
+        var line = "abc def..".ToCharArray(); // the line is its first 7 chars
+        var record = Compile("(chars, chars)").Match(line, 7).Record!;
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(record[1].Value.TextMemory, out var slice).Should().BeTrue();
+        slice.Array.Should().BeSameAs(line);
+        (slice.Offset, slice.Count).Should().Be((4, 3));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Serilog;
 using Serilog.Core;
+using Wp.Core.Records;
 using Wp.Core.Sources.Acks;
 using Wp.Core.Timing;
 
@@ -30,7 +31,9 @@ internal sealed class FileSource
     private readonly PositionStore? _store;
     private readonly bool _fromStart;
     private readonly ILogger _log;
+    private readonly RecordPool? _records;
 
+    /// <param name="records">Where batches take the leases their lines are decoded into (<see cref="LineBatch"/>); null: string lines.</param>
     public FileSource(
         string key,
         string path,
@@ -39,8 +42,10 @@ internal sealed class FileSource
         TimeProvider time,
         PositionStore? store = null,
         bool fromStart = false,
-        ILogger? log = null)
+        ILogger? log = null,
+        RecordPool? records = null)
     {
+        _records = records;
         _path = path;
         _limiter = limiter;
         _budget = budget;
@@ -147,7 +152,7 @@ internal sealed class FileSource
         using var reader = new LineReader(stream);
         var lines = startLines;
         var invalidSeen = 0L;
-        var batch = new LineBatch(Counters.Key, BatchLines);
+        var batch = NewBatch();
         long countedSplit = 0;
         var takePartial = mode != FollowMode.Follow;
         var rotated = false;
@@ -167,14 +172,14 @@ internal sealed class FileSource
             }
 
             await output.WriteAsync(batch, token);
-            batch = new LineBatch(Counters.Key, BatchLines);
+            batch = NewBatch();
         }
 
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                var wanted = batch.Lines.Length - batch.Count;
+                var wanted = batch.Capacity - batch.Count;
                 var allowed = _limiter.Grant(wanted);
                 if (allowed == 0 && batch.Count > 0)
                 {
@@ -194,9 +199,8 @@ internal sealed class FileSource
                 }
 
                 var read = 0;
-                while (read < granted && reader.TryReadLine(takePartial, out var line))
+                while (read < granted && ReadLine(reader, batch, takePartial))
                 {
-                    batch.Add(line);
                     read++;
                 }
 
@@ -264,7 +268,36 @@ internal sealed class FileSource
                 // Lines already read are never dropped: hand over the partial batch even when stopping.
                 await HandOverAsync(CancellationToken.None);
             }
+            else
+            {
+                batch.Lease?.Release(); // nobody else took it: back to the pool
+            }
         }
+    }
+
+    private LineBatch NewBatch() =>
+        _records is null ? new LineBatch(Counters.Key, BatchLines) : new LineBatch(Counters.Key, BatchLines, _records.Take());
+
+    private static bool ReadLine(LineReader reader, LineBatch batch, bool takePartial)
+    {
+        if (batch.Lease is { } lease)
+        {
+            if (!reader.TryReadLine(takePartial, lease, out var chars, out var length))
+            {
+                return false;
+            }
+
+            batch.Add(chars, length);
+            return true;
+        }
+
+        if (!reader.TryReadLine(takePartial, out var line))
+        {
+            return false;
+        }
+
+        batch.Add(line);
+        return true;
     }
 
     /// <summary>After a truncation seen while following: reads the copy (copytruncate) from where we were, if there is one.</summary>

@@ -30,7 +30,7 @@ internal sealed class FileSourceProvider : ISourceProvider
 
     public ISource Create(string key, SourceSettings settings, SourceRun run) =>
         new FileSourceRun(
-            new FileSource(key, ((FileSourceSettings)settings).Path, run.Limiter, run.Budget, run.Time, run.Positions, run.FromStart, run.Log),
+            new FileSource(key, ((FileSourceSettings)settings).Path, run.Limiter, run.Budget, run.Time, run.Positions, run.FromStart, run.Log, run.Records),
             run.Follow);
 }
 
