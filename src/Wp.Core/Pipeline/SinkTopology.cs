@@ -108,20 +108,22 @@ internal sealed class SinkTopology
     /// reason. The forwarded chunk carries a relay of the owner's current batch tickets, so the input
     /// stays unacknowledged until the error group's sinks have stored the records too.
     /// </summary>
-    private sealed class ErrorGroupForwarder(GroupOutlet error) : IErrorGroupForwarder
+    internal sealed class ErrorGroupForwarder(GroupOutlet error) : IErrorGroupForwarder
     {
         public SinkWorker? Owner { get; set; }
 
         public async ValueTask ForwardAsync(IReadOnlyList<Record> batch, string reason, CancellationToken cancellationToken)
         {
-            // Records are shared with sibling sinks, so the tagged copies are new records.
+            // Records are shared with sibling sinks, so the tagged copies are new records; their text is
+            // copied too, since the error group may write them after the original records' lease is reused.
             var tagged = batch.Select(record => Tag(record, reason)).ToList();
             var relay = Owner is null ? null : AckTicket.Relay(Owner.CurrentBatchAcks);
             await error.PostAsync(tagged, relay, cancellationToken);
             relay?.Release(); // the error group's sinks hold it now
         }
 
-        private static Record Tag(Record record, string reason)
+        /// <summary>A copy of <paramref name="record"/> with <c>wp_error</c> = <paramref name="reason"/>, sharing no text with it.</summary>
+        internal static Record Tag(Record record, string reason)
         {
             if (record.IsRaw)
             {
@@ -131,7 +133,7 @@ internal sealed class SinkTopology
             var copy = new Record(record.Count + 1);
             foreach (var field in record.Fields)
             {
-                copy.Add(field);
+                copy.Add(field.Name, field.Value.Detached());
             }
 
             copy.Add("wp_error", Value.String(reason));

@@ -143,6 +143,13 @@ internal readonly struct Value : IEquatable<Value>
         _ => default,
     };
 
+    /// <summary>
+    /// This value with its text copied into a string of its own when it slices a char array — a
+    /// record lease's, written again once the lease is returned (<see cref="RecordLease"/>). For a
+    /// copy that outlives the record it came from; other values are returned as they are.
+    /// </summary>
+    public Value Detached() => _text is char[] ? new Value(_kind, Text.ToString()) : this;
+
     /// <summary>True for a string made by <see cref="PlainString"/>: nothing in it needs escaping. Not part of equality.</summary>
     public bool IsPlainText => _plain;
 

@@ -107,4 +107,18 @@ public sealed class SinkWorkerLeaseTests
             record.Add("n", Value.Int(i));
             return record;
         }).ToList();
+
+    [Fact]
+    public void A_record_tagged_for_the_error_group_keeps_its_text_after_the_lease_is_reused()
+    {
+        var chars = "GET /a".ToCharArray();
+        var record = new Record();
+        record.Add("request", Value.String(chars, 0, 6));
+        record.Add("status", Value.Int(500));
+
+        var tagged = SinkTopology.ErrorGroupForwarder.Tag(record, "sink x failed");
+        Array.Fill(chars, '?');
+
+        tagged.ToString().Should().Contain("GET /a").And.Contain("sink x failed").And.NotContain("?");
+    }
 }

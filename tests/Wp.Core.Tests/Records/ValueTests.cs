@@ -66,4 +66,20 @@ public class ValueTests
         {
         }
     }
+
+    [Fact]
+    public void Detached_copies_text_out_of_a_char_array_and_keeps_everything_else()
+    {
+        var chars = "10.0.0.1 GET".ToCharArray();
+        var ip = Value.Ip(chars, 0, 8).Detached();
+        var text = Value.String(chars, 9, 3).Detached();
+        Array.Fill(chars, 'x'); // the lease reuses its array
+
+        ip.Kind.Should().Be(ValueKind.Ip);
+        ip.ToString().Should().Be("10.0.0.1");
+        text.ToString().Should().Be("GET");
+        var owned = Value.String("kept");
+        owned.Detached().TextMemory.Equals(owned.TextMemory).Should().BeTrue("a string is not copied");
+        Value.Int(5).Detached().Should().Be(Value.Int(5));
+    }
 }
