@@ -148,7 +148,7 @@ internal readonly struct Value : IEquatable<Value>
     /// record lease's, written again once the lease is returned (<see cref="RecordLease"/>). For a
     /// copy that outlives the record it came from; other values are returned as they are.
     /// </summary>
-    public Value Detached() => _text is char[] ? new Value(_kind, Text.ToString()) : this;
+    public Value Detached() => _text is char[] chars ? new(_kind, new string(chars, TextStart, TextLength)) : this;
 
     /// <summary>True for a string made by <see cref="PlainString"/>: nothing in it needs escaping. Not part of equality.</summary>
     public bool IsPlainText => _plain;
