@@ -119,9 +119,8 @@ internal sealed class ParseWorker
     /// as the file source decodes its lines: the records' text then never refers to a young string
     /// that a sink's waiting batch would keep alive into the GC's older generations.
     /// </summary>
-    private static (char[] Chars, int Length) TextOf(string? line, RecordLease lease)
+    private static (char[] Chars, int Length) TextOf(string line, RecordLease lease)
     {
-        line ??= string.Empty;
         var chars = lease.RentLine(line.Length);
         line.CopyTo(chars);
         return (chars, line.Length);

@@ -21,6 +21,11 @@ namespace Wp.Core.Records;
 /// </remarks>
 internal sealed class RecordLease
 {
+    /// <summary>The longest line whose chars are pooled (<see cref="RentLine"/>).</summary>
+    public const int MaxPooledLineChars = 64 * 1024;
+
+    private const int MinPooledLineChars = 64;
+
     private readonly RecordPool _pool;
     private readonly List<Record> _records = [];
     private readonly List<char[]> _chars = [];
@@ -89,11 +94,6 @@ internal sealed class RecordLease
     /// </summary>
     public char[] RentLine(int chars) =>
         chars > MaxPooledLineChars ? new char[chars] : RentChars((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(chars, MinPooledLineChars)));
-
-    /// <summary>The longest line whose chars are pooled (<see cref="RentLine"/>).</summary>
-    public const int MaxPooledLineChars = 64 * 1024;
-
-    private const int MinPooledLineChars = 64;
 
     /// <summary>A record rented from <paramref name="lease"/>, or a new one when there is no lease.</summary>
     public static Record RentOrNew(RecordLease? lease, int capacity) => lease?.Rent(capacity) ?? new Record(capacity);

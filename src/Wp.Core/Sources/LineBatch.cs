@@ -28,14 +28,17 @@ internal sealed class LineBatch
     public LineBatch(string sourceKey, int capacity, AckTicket? ack = null)
     {
         SourceKey = sourceKey;
+        Capacity = capacity;
         Lines = new string[capacity];
         Ack = ack;
     }
 
     /// <summary>A batch of char-array lines of <paramref name="lease"/> (<see cref="Add(char[], int)"/>); it holds the lease's first hold.</summary>
     public LineBatch(string sourceKey, int capacity, RecordLease lease)
-        : this(sourceKey, capacity)
     {
+        SourceKey = sourceKey;
+        Capacity = capacity;
+        Lines = [];
         Lease = lease;
         _chars = new char[capacity][];
         _lengths = new int[capacity];
@@ -53,14 +56,14 @@ internal sealed class LineBatch
 
     public string SourceKey { get; }
 
-    /// <summary>The string lines (null entries in a batch of char-array lines).</summary>
+    /// <summary>The string lines (empty in a batch of char-array lines).</summary>
     public string[] Lines { get; }
 
-    public int Capacity => Lines.Length;
+    public int Capacity { get; }
 
     public int Count { get; private set; }
 
-    public bool IsFull => Count == Lines.Length;
+    public bool IsFull => Count == Capacity;
 
     /// <summary>Fields every record made from line <c>i</c> carries (a syslog header's fields), or null.</summary>
     public Field[]? ExtraAt(int index) => _extra?[index];
@@ -92,7 +95,7 @@ internal sealed class LineBatch
     {
         if (extra is not null)
         {
-            (_extra ??= new Field[]?[Lines.Length])[Count] = extra;
+            (_extra ??= new Field[]?[Capacity])[Count] = extra;
         }
 
         Lines[Count++] = line;

@@ -8,7 +8,7 @@ namespace Wp.Core.Sources;
 /// <summary>
 /// Splits a byte stream into <c>\n</c>-terminated lines (a trailing <c>\r</c> is dropped) and
 /// decodes each as UTF-8, replacing invalid bytes with U+FFFD — bad input is counted, never fatal
-/// (docs/configuration.md, sources). Works on one pooled buffer; the only allocation per line is the
+/// (docs/sources.md, "file_src"). Works on one pooled buffer; the only allocation per line is the
 /// line's string, or none when the line goes into a record lease's char array.
 /// </summary>
 internal sealed class LineReader : IDisposable

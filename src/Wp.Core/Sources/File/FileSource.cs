@@ -8,7 +8,7 @@ using Wp.Core.Timing;
 namespace Wp.Core.Sources.Files;
 
 /// <summary>
-/// The <c>file_src</c> source (SPEC §4, §4.1): reads a file line by line into
+/// The <c>file_src</c> source (docs/sources.md, "file_src"; positions: docs/restarts.md): reads a file line by line into
 /// <see cref="LineBatch"/>es. In batch mode it stops at end of file; when following it waits for
 /// appended lines like <c>tail -F</c>, and follows rotation: a file renamed away is read to its
 /// end before the new one is opened, and after a copytruncate the copy is finished first.
